@@ -1,0 +1,97 @@
+// The one dispatcher every transport calls: the local HTTP API (the `maestro` CLI), Electron IPC and
+// the browser-mode WebSocket. It validates the parameters, checks the caller's scope and runs the command.
+import {
+  commandSchemas,
+  type CommandName,
+  type CommandResults,
+  type ParsedParams,
+} from '../../../preload/contract';
+import { ApiError } from '../../../preload/wire';
+import type { Caller, Engine } from '../engine';
+
+type Handler<K extends CommandName> = (
+  engine: Engine,
+  params: ParsedParams<K>,
+  caller: Caller,
+) => CommandResults[K] | Promise<CommandResults[K]>;
+
+/** Commands a worker or orchestrator session may call with its token; the rest are the app's. */
+const SESSION_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'task.show',
+  'task.start',
+  'task.log',
+  'task.complete',
+  'task.fail',
+  'task.block',
+  'subtask.add',
+  'tree.get',
+  'plan.submit',
+  'usage.record',
+]);
+
+const handlers: { [K in CommandName]: Handler<K> } = {
+  'roots.list': (e) => e.listRoots(),
+  'roots.create': (e, p) => e.createRoot(p),
+  'tree.get': (e, p, c) => {
+    if (c.kind === 'session' && c.rootId !== p.rootId) throw new ApiError('forbidden', 'this session may only read its own request');
+    return e.tree(p.rootId);
+  },
+  'task.show': (e, p, c) => e.show(p.id, p.timelineLimit, c),
+  'task.start': (e, p, c) => e.startTask(p.id, c),
+  'task.log': (e, p, c) => e.logTask(p.id, p.message, c),
+  'task.complete': (e, p, c) => e.completeTask(p.id, p.summary, c),
+  'task.fail': (e, p, c) => e.failTask(p.id, p.reason, c),
+  'task.block': (e, p, c) => e.blockTask(p.id, p.reason, c),
+  'subtask.add': (e, p, c) => e.addSubtask(p.parentId, p.title, p.description, c),
+  'task.retry': (e, p, c) => e.retry(p.id, c),
+  'usage.record': (e, p, c) => e.recordUsage(p.id, p, c),
+  'plan.submit': (e, p, c) => {
+    if (c.kind === 'session' && c.scopeTaskId !== p.rootId) {
+      throw new ApiError('forbidden', 'only the orchestrator session of this request may submit its plan');
+    }
+    return e.submitPlan(p.rootId, p.plan);
+  },
+  'session.stop': (e, p) => e.stopSession(p.sessionId),
+  'session.write': (e, p) => {
+    e.writeSession(p.sessionId, p.data);
+    return { ok: true };
+  },
+  'session.resize': (e, p) => {
+    e.resizeSession(p.sessionId, p.cols, p.rows);
+    return { ok: true };
+  },
+  'session.replay': (e, p) => e.replaySession(p.sessionId, p.maxBytes),
+  // Streaming belongs to a client connection (ClientBridge); without one there is nothing to attach.
+  'session.attach': () => {
+    throw new ApiError('bad-request', 'session.attach needs a streaming client (the app or the WebSocket)');
+  },
+  'session.detach': () => ({ ok: true }),
+  'session.ack': () => ({ ok: true }),
+  'settings.get': (e) => e.getSettings(),
+  'settings.set': (e, p) => e.setSettings(p),
+};
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commandSchemas, name);
+}
+
+/** Validates and runs one command. Throws ApiError (with a code every transport maps) on any problem. */
+export async function dispatch(engine: Engine, method: string, params: unknown, caller: Caller): Promise<unknown> {
+  if (!isCommandName(method)) throw new ApiError('not-found', `unknown command "${method}"`);
+  if (caller.kind === 'session' && !SESSION_COMMANDS.has(method)) {
+    throw new ApiError('forbidden', `a session token may not call ${method}`);
+  }
+  const parsed = commandSchemas[method].safeParse(params ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`);
+    throw new ApiError('bad-request', `invalid parameters for ${method}: ${problems.join('; ')}`);
+  }
+  const handler = handlers[method] as Handler<CommandName>;
+  return handler(engine, parsed.data as ParsedParams<CommandName>, caller);
+}
+
+/** Turns any thrown value into an ApiError; unexpected errors become `internal` with their message. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError('internal', err instanceof Error ? err.message : String(err));
+}

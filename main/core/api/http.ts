@@ -1,0 +1,104 @@
+// The local HTTP API for the `maestro` CLI: POST /api/<command> with a JSON body and a bearer token.
+// It listens on 127.0.0.1 only. The admin token (the app, the CLI outside sessions) may call anything;
+// a session token is valid only while its session runs, and only for its own group's subtree.
+import http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { API_ERROR_STATUS } from '../../../preload/contract';
+import { ApiError } from '../../../preload/wire';
+import type { Caller, Engine } from '../engine';
+import { dispatch, toApiError } from './dispatcher';
+
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export interface ApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function authenticate(engine: Engine, adminToken: string, header: string | undefined): Caller {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) throw new ApiError('unauthorized', 'missing token: send "Authorization: Bearer <token>" (inside a session, MAESTRO_TOKEN)');
+  const token = m[1]!;
+  if (sameToken(token, adminToken)) return { kind: 'admin' };
+  const session = engine.sessionForToken(token);
+  if (!session) throw new ApiError('unauthorized', 'invalid or expired token (a session token ends with its session)');
+  return { kind: 'session', sessionId: session.id, rootId: session.rootId, scopeTaskId: session.taskId };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('bad-request', `request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startApiServer(
+  engine: Engine,
+  opts: { adminToken: string; host?: string; port?: number },
+): Promise<ApiServer> {
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'GET' && url.pathname === '/api/health') {
+        send(res, 200, { ok: true, pid: process.pid });
+        return;
+      }
+      const m = /^\/api\/([a-z]+\.[a-zA-Z]+)$/.exec(url.pathname);
+      if (!m) throw new ApiError('not-found', `no such endpoint: ${req.method} ${url.pathname} (use POST /api/<command>)`);
+      if (req.method !== 'POST') throw new ApiError('bad-request', `use POST for /api/${m[1]}`);
+      const caller = authenticate(engine, opts.adminToken, req.headers.authorization);
+      const text = await readBody(req);
+      let params: unknown = {};
+      if (text.trim()) {
+        try {
+          params = JSON.parse(text);
+        } catch (err) {
+          throw new ApiError('bad-request', `the body is not valid JSON: ${(err as Error).message}`);
+        }
+      }
+      const result = await dispatch(engine, m[1]!, params, caller);
+      send(res, 200, { result });
+    } catch (err) {
+      const e = toApiError(err);
+      if (!res.headersSent) send(res, API_ERROR_STATUS[e.code], { error: { code: e.code, message: e.message } });
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://${addr.address}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

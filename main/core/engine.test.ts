@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { plan3, tmpDir, waitFor } from '../../test/helpers';
+import { Engine } from './engine';
+import { startInstance, type Instance } from './instance';
+
+let dataDir: string;
+let workspace: string;
+let instances: Instance[] = [];
+beforeEach(() => {
+  dataDir = tmpDir();
+  workspace = tmpDir('maestro-ws-');
+});
+afterEach(async () => {
+  for (const i of instances) await i.close();
+  instances = [];
+});
+
+async function start(concurrency = 3): Promise<Instance> {
+  const i = await startInstance({ dataDir, overrides: { concurrency } });
+  instances.push(i);
+  return i;
+}
+
+/** A custom agent that saves its token for the test and then waits. */
+const waitingAgent = `printf '%s' "$MAESTRO_TOKEN" > "token-$MAESTRO_TASK_ID"; exec sleep 120`;
+
+async function api(i: Instance, method: string, params: unknown, token?: string | null, raw?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== null) headers.authorization = `Bearer ${token ?? i.adminToken}`;
+  const res = await fetch(`${i.api.url}/api/${method}`, { method: 'POST', headers, body: raw ?? JSON.stringify(params) });
+  return { status: res.status, body: (await res.json()) as { result?: any; error?: { code: string; message: string } } };
+}
+
+describe('the engine', () => {
+  it('creates the tree from a plan and never from an invalid one', async () => {
+    const { engine } = await start();
+    const bad = { groups: [{ id: 'g1', title: 'a', dependsOn: ['g2'], subtasks: [{ id: 's1', title: 'x' }] }, { id: 'g2', title: 'b', dependsOn: ['g1'], subtasks: [{ id: 's2', title: 'y' }] }] };
+    expect(() => engine.createRoot({ request: 'x', workspace, agentCommand: 'true', plan: bad })).toThrow(/dependency cycle: g1 → g2 → g1/);
+    expect(engine.listRoots()).toEqual([]);
+
+    const snap = engine.createRoot({ request: 'Build it\nwith details', workspace, agentCommand: waitingAgent });
+    expect(() => engine.submitPlan(snap.rootId, bad)).toThrow(/cycle/);
+    expect(engine.tree(snap.rootId).tasks).toHaveLength(1);
+    const tree = engine.submitPlan(snap.rootId, plan3());
+    expect(tree.tasks).toHaveLength(1 + 3 + 5);
+    const byPlan = new Map(tree.tasks.map((t) => [t.planId, t]));
+    expect(byPlan.get('g3')!.dependsOn).toEqual([byPlan.get('g1')!.id, byPlan.get('g2')!.id]);
+    expect(byPlan.get('g2')!.agent).toBe('tester');
+    expect(tree.tasks[0]!.title).toBe('Build it');
+    expect(() => engine.submitPlan(snap.rootId, plan3())).toThrow(/already has a plan/);
+  });
+
+  it('persists across a restart of the engine, and turns sessions of a crashed engine into FAILED work', async () => {
+    const a = await start(1);
+    const { rootId } = a.engine.createRoot({ request: 'persist me', workspace, agentCommand: waitingAgent, plan: plan3() });
+    const tasks = () => new Map(a.engine.tree(rootId).tasks.map((t) => [t.planId, t]));
+    await waitFor(() => fs.existsSync(path.join(workspace, `token-${tasks().get('g1')!.id}`)), 'the g1 session');
+    a.engine.completeTask(tasks().get('s1')!.id, 'done one');
+    a.engine.logTask(tasks().get('s2')!.id, 'working on two');
+    a.engine.startTask(tasks().get('s2')!.id);
+
+    // A second engine reads the same data dir while the first one still "runs": as after a crash.
+    const b = new Engine({ dataDir });
+    const t = new Map(b.tree(rootId).tasks.map((x) => [x.planId, x]));
+    expect(t.get('s1')).toMatchObject({ status: 'COMPLETED', result: 'done one' });
+    expect(t.get('s2')).toMatchObject({ status: 'FAILED' });
+    expect(t.get('s2')!.result).toMatch(/Maestro stopped while session sess-\w+ was running/);
+    expect(t.get('g1')!.effectiveStatus).toBe('FAILED');
+    expect(t.get('g2')).toMatchObject({ effectiveStatus: 'PENDING' });
+    const session = b.tree(rootId).sessions[0]!;
+    expect(session.status).toBe('interrupted');
+    const detail = b.show(t.get('s2')!.id, 50);
+    expect(detail.timeline.map((e) => e.message)).toContain('working on two');
+    expect(b.listRoots()[0]).toMatchObject({ id: rootId, status: 'FAILED', progress: { done: 1, total: 5 } });
+    await b.close();
+  });
+
+  it('scopes session tokens to their group, validates bodies, and ends a token with its session', async () => {
+    const i = await start(2);
+    const { rootId } = i.engine.createRoot({ request: 'scoped', workspace, agentCommand: waitingAgent, plan: plan3() });
+    const ids = new Map(i.engine.tree(rootId).tasks.map((t) => [t.planId, t.id]));
+    const tokenFile = path.join(workspace, `token-${ids.get('g1')}`);
+    const token: string = await waitFor(() => (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8') : ''), 'the g1 token');
+
+    expect((await api(i, 'task.show', { id: 's1' }, null)).status).toBe(401);
+    expect((await api(i, 'task.show', { id: 's1' }, 'not-a-token')).body.error!.message).toMatch(/invalid or expired token/);
+
+    // Its own subtask, named by plan id.
+    const ok = await api(i, 'task.complete', { id: 's1', summary: 'did it' }, token);
+    expect(ok.status).toBe(200);
+    expect(ok.body.result).toMatchObject({ id: ids.get('s1'), status: 'COMPLETED' });
+    // Another group's subtask: readable, not writable.
+    expect((await api(i, 'task.show', { id: 's3' }, token)).status).toBe(200);
+    const other = await api(i, 'task.complete', { id: 's3' }, token);
+    expect(other.status).toBe(403);
+    expect(other.body.error!.message).toMatch(/only change tasks of its own group g1/);
+    expect((await api(i, 'subtask.add', { parentId: ids.get('g2'), title: 'sneaky' }, token)).status).toBe(403);
+    expect((await api(i, 'roots.create', { request: 'x' }, token)).status).toBe(403);
+    expect((await api(i, 'plan.submit', { rootId, plan: plan3() }, token)).status).toBe(403);
+    expect((await api(i, 'task.retry', { id: 's1' }, token)).status).toBe(403);
+    // A subtask added below its own group gets the next plan id.
+    const added = await api(i, 'subtask.add', { parentId: 'g1', title: 'extra', description: 'more' }, token);
+    expect(added.body.result).toMatchObject({ planId: 's6', parentId: ids.get('g1') });
+
+    // Bad input: clear 4xx, never a crash.
+    expect((await api(i, 'task.fail', { id: 's2' }, token)).body.error!.message).toMatch(/invalid parameters for task.fail: reason/);
+    const badJson = await api(i, 'task.log', null, token, '{"id": ');
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.error!.message).toMatch(/not valid JSON/);
+    expect((await api(i, 'task.nope', {}, token)).status).toBe(404);
+    expect((await api(i, 'task.show', { id: 'zz9' }, token)).status).toBe(404);
+    const get = await fetch(`${i.api.url}/api/task.show`);
+    expect(get.status).toBe(400);
+
+    // Stopping the session ends its token and fails what it left unreported.
+    const sessionId = i.engine.tree(rootId).sessions.find((s) => s.taskId === ids.get('g1'))!.id;
+    const stopped = await i.engine.stopSession(sessionId);
+    expect(stopped.status).toBe('stopped');
+    expect((await api(i, 'task.show', { id: 's1' }, token)).status).toBe(401);
+    const s2 = i.engine.getTask(ids.get('s2')!);
+    expect(s2.status).toBe('FAILED');
+    expect(s2.result).toMatch(/was stopped before this subtask was reported/);
+    expect(i.engine.getTask(ids.get('s1')!).status).toBe('COMPLETED');
+  });
+
+  it('fails a group clearly when its agent is missing, before spawning', async () => {
+    const { engine } = await start();
+    const { rootId } = engine.createRoot({ request: 'x', workspace, agentCommand: 'no-such-agent-xyz --go', plan: plan3() });
+    const settled = await engine.waitForSettled(rootId);
+    expect(settled).toBe('FAILED');
+    const tree = engine.tree(rootId);
+    const s1 = tree.tasks.find((t) => t.planId === 's1')!;
+    expect(s1.result).toMatch(/needs "no-such-agent-xyz", which is not on PATH/);
+    expect(tree.sessions.every((s) => s.status === 'failed-to-start')).toBe(true);
+    // g3 never started: it waits for g1 and g2.
+    expect(tree.tasks.find((t) => t.planId === 's5')!.status).toBe('PENDING');
+  });
+});

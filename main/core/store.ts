@@ -1,0 +1,284 @@
+// Persistence in the data dir.
+//
+//   <dataDir>/settings.json            settings (conf / electron-store file, atomic writes)
+//   <dataDir>/roots/<rootId>.json      one document per request: its task tree and sessions (atomic writes)
+//   <dataDir>/timelines/<rootId>.jsonl append-only timeline events, fsynced before the call returns
+//   <dataDir>/sessions/<sessionId>/    a session's output.log (append-only) and its prompt files
+//   <dataDir>/corrupt/                 unreadable files, moved aside with a notice, never reset silently
+//   <dataDir>/instance.json            the running instance (pid, API URL, admin token), mode 0600
+import fs from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import { z } from 'zod';
+import { settingsSchema, type Settings } from '../../preload/contract';
+import type { RootOptions, SessionInfo, Task, TimelineEvent } from './types';
+
+/** The subset of conf / electron-store the engine uses: a JSON document written atomically. */
+export interface DocumentFile<T> {
+  readonly path: string;
+  store: T;
+}
+export type DocumentFileFactory = <T extends Record<string, unknown>>(opts: {
+  cwd: string;
+  configName: string;
+  compact?: boolean;
+}) => DocumentFile<T>;
+
+export const confFactory: DocumentFileFactory = <T extends Record<string, unknown>>(opts: {
+  cwd: string;
+  configName: string;
+  compact?: boolean;
+}) =>
+  new Conf<T>({
+    cwd: opts.cwd,
+    configName: opts.configName,
+    configFileMode: 0o600,
+    accessPropertiesByDotNotation: false,
+    serialize: opts.compact ? (v) => JSON.stringify(v) : (v) => JSON.stringify(v, null, 2),
+  }) as unknown as DocumentFile<T>;
+
+export const ROOT_SCHEMA_VERSION = 1;
+
+export interface RootDocument {
+  schemaVersion: number;
+  rootId: string;
+  options: RootOptions;
+  tasks: Record<string, Task>;
+  sessions: Record<string, SessionInfo>;
+  /** The last timeline sequence number written. */
+  seq: number;
+}
+
+const rootDocumentShape = z
+  .object({
+    schemaVersion: z.number().int().min(1),
+    rootId: z.string().min(1),
+    options: z.object({ workspace: z.string(), agentProfile: z.string() }).loose(),
+    tasks: z.record(z.string(), z.object({ id: z.string(), status: z.string(), subtasks: z.array(z.string()) }).loose()),
+    sessions: z.record(z.string(), z.object({ id: z.string(), status: z.string() }).loose()),
+    seq: z.number().int().min(0),
+  })
+  .loose();
+
+/** Migrations from version N to N+1, applied in order on load. */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // 0 → 1: the unversioned prototype format had no session records and no timeline sequence.
+  0: (doc) => ({ sessions: {}, seq: 0, ...doc }),
+};
+
+export function migrateRootDocument(raw: Record<string, unknown>): RootDocument {
+  let doc = raw;
+  let version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
+  if (version > ROOT_SCHEMA_VERSION) {
+    throw new Error(`written by a newer Maestro (schema ${version}; this version reads up to ${ROOT_SCHEMA_VERSION})`);
+  }
+  while (version < ROOT_SCHEMA_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) throw new Error(`no migration from schema version ${version}`);
+    doc = { ...step(doc), schemaVersion: version + 1 };
+    version++;
+  }
+  const parsed = rootDocumentShape.safeParse(doc);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; '));
+  }
+  return doc as unknown as RootDocument;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  concurrency: 3,
+  defaultAgentProfile: 'builtin',
+  customAgentCommand: '',
+  model: 'claude-sonnet-4-5',
+  maxTokens: 16_000,
+  maxTurns: 60,
+  approvePlans: false,
+  showOrchestrator: true,
+  scrollback: 5_000,
+};
+
+export interface LoadedRoots {
+  roots: RootDocument[];
+  notices: string[];
+}
+
+export class DataStore {
+  readonly rootsDir: string;
+  readonly timelinesDir: string;
+  readonly sessionsDir: string;
+  readonly corruptDir: string;
+  private readonly rootFiles = new Map<string, DocumentFile<RootDocument & Record<string, unknown>>>();
+  private readonly timelineFds = new Map<string, number>();
+  private settingsFile?: DocumentFile<Record<string, unknown>>;
+  /** Notices about files that had to be moved aside; shown to the user. */
+  readonly notices: string[] = [];
+
+  constructor(
+    readonly dataDir: string,
+    private readonly files: DocumentFileFactory = confFactory,
+  ) {
+    this.rootsDir = path.join(dataDir, 'roots');
+    this.timelinesDir = path.join(dataDir, 'timelines');
+    this.sessionsDir = path.join(dataDir, 'sessions');
+    this.corruptDir = path.join(dataDir, 'corrupt');
+    for (const dir of [dataDir, this.rootsDir, this.timelinesDir, this.sessionsDir]) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    }
+  }
+
+  // ---- settings -----------------------------------------------------------------------------
+
+  readSettings(): Settings {
+    const file = this.openSettings();
+    const raw = file.store;
+    const merged = { ...DEFAULT_SETTINGS, ...raw };
+    const parsed = settingsSchema.safeParse(merged);
+    if (parsed.success) return parsed.data;
+    // Keep what is valid, fall back to defaults for the rest, and say so.
+    const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    const bad: string[] = [];
+    for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>) {
+      const one = settingsSchema.shape[key].safeParse(merged[key]);
+      if (one.success) out[key] = one.data;
+      else bad.push(key);
+    }
+    this.notices.push(`settings: invalid value for ${bad.join(', ')} in ${file.path}; using the defaults for those`);
+    return out as Settings;
+  }
+
+  writeSettings(settings: Settings): void {
+    const file = this.openSettings();
+    file.store = { ...file.store, ...settings };
+  }
+
+  private openSettings(): DocumentFile<Record<string, unknown>> {
+    if (this.settingsFile) return this.settingsFile;
+    const p = path.join(this.dataDir, 'settings.json');
+    this.checkReadable(p, (raw) => {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
+    });
+    this.settingsFile = this.files({ cwd: this.dataDir, configName: 'settings' });
+    return this.settingsFile;
+  }
+
+  // ---- roots --------------------------------------------------------------------------------
+
+  loadRoots(): RootDocument[] {
+    const out: RootDocument[] = [];
+    for (const name of fs.readdirSync(this.rootsDir).sort()) {
+      if (!name.endsWith('.json')) continue;
+      const p = path.join(this.rootsDir, name);
+      let doc: RootDocument | undefined;
+      let migrated = false;
+      this.checkReadable(p, (raw) => {
+        doc = migrateRootDocument(raw as Record<string, unknown>);
+        migrated = (raw as { schemaVersion?: unknown }).schemaVersion !== doc.schemaVersion;
+      });
+      if (!doc) continue;
+      if (migrated) this.saveRoot(doc);
+      out.push(doc);
+    }
+    return out;
+  }
+
+  saveRoot(doc: RootDocument): void {
+    this.rootFile(doc.rootId).store = doc as RootDocument & Record<string, unknown>;
+  }
+
+  private rootFile(rootId: string) {
+    let f = this.rootFiles.get(rootId);
+    if (!f) {
+      f = this.files<RootDocument & Record<string, unknown>>({ cwd: this.rootsDir, configName: rootId, compact: true });
+      this.rootFiles.set(rootId, f);
+    }
+    return f;
+  }
+
+  // ---- timelines ----------------------------------------------------------------------------
+
+  /** Appends one event and makes it durable (fdatasync) before returning. */
+  appendTimeline(rootId: string, event: TimelineEvent): void {
+    let fd = this.timelineFds.get(rootId);
+    if (fd === undefined) {
+      fd = fs.openSync(path.join(this.timelinesDir, `${rootId}.jsonl`), 'a', 0o600);
+      this.timelineFds.set(rootId, fd);
+    }
+    fs.writeSync(fd, JSON.stringify(event) + '\n');
+    fs.fdatasyncSync(fd);
+  }
+
+  /** Reads a root's timeline; a torn last line (crash mid-write) is skipped, other bad lines are reported. */
+  readTimeline(rootId: string): TimelineEvent[] {
+    const p = path.join(this.timelinesDir, `${rootId}.jsonl`);
+    let text: string;
+    try {
+      text = fs.readFileSync(p, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const events: TimelineEvent[] = [];
+    const lines = text.split('\n');
+    let bad = 0;
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        events.push(JSON.parse(line) as TimelineEvent);
+      } catch {
+        if (i !== lines.length - 1) bad++;
+      }
+    });
+    if (bad) this.notices.push(`timeline ${p}: ${bad} unreadable line(s) skipped`);
+    return events;
+  }
+
+  // ---- sessions -----------------------------------------------------------------------------
+
+  sessionDir(sessionId: string): string {
+    const dir = path.join(this.sessionsDir, sessionId);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  sessionLogPath(sessionId: string): string {
+    return path.join(this.sessionsDir, sessionId, 'output.log');
+  }
+
+  close(): void {
+    for (const fd of this.timelineFds.values()) fs.closeSync(fd);
+    this.timelineFds.clear();
+  }
+
+  /**
+   * Parses a JSON file and runs `check` on it. A file that cannot be read, parsed or checked is moved
+   * to <dataDir>/corrupt/ and a notice says where; the caller then starts without it.
+   */
+  private checkReadable(p: string, check: (raw: unknown) => void): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(p, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      this.moveAside(p, (err as Error).message);
+      return;
+    }
+    try {
+      check(JSON.parse(text));
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (msg.startsWith('written by a newer Maestro')) {
+        this.notices.push(`${p}: ${msg}; left untouched and not loaded`);
+        return;
+      }
+      this.moveAside(p, msg);
+    }
+  }
+
+  private moveAside(p: string, why: string): void {
+    fs.mkdirSync(this.corruptDir, { recursive: true, mode: 0o700 });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const dest = path.join(this.corruptDir, `${path.basename(p)}.${stamp}`);
+    fs.renameSync(p, dest);
+    this.notices.push(`${p} could not be read (${why}); it was moved to ${dest}`);
+  }
+}

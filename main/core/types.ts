@@ -1,0 +1,136 @@
+// The engine's data model. Pure types: shared by the engine, the CLI, the API contract and the renderer.
+
+export const TASK_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'BLOCKED'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** What kind of node a task is in the tree: the user's request, a plan group, or a subtask. */
+export type TaskKind = 'root' | 'group' | 'subtask';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Estimated cost in US dollars, when the model's price is known. */
+  costUsd?: number;
+}
+
+export interface Task {
+  id: string;
+  rootId: string;
+  parentId: string | null;
+  kind: TaskKind;
+  /** The id the plan gave it (`g1`, `s2`), unique within its root; absent on the root. */
+  planId?: string;
+  title: string;
+  description: string;
+  /**
+   * The task's own status. For a task with subtasks the effective status is aggregated from its
+   * children (see aggregate.ts); this field then holds the last status set on the task itself.
+   */
+  status: TaskStatus;
+  /** The skilled agent (persona skill) that works on a group, e.g. `worker`, `architect`. */
+  agent?: string;
+  /** Task ids of the groups this group waits for. */
+  dependsOn: string[];
+  subtasks: string[];
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  completedAt?: number;
+  /** Free-text outcome: the summary of a completion or the reason of a failure/block. */
+  result?: string;
+  usage?: TokenUsage;
+}
+
+/** A root's request-level settings, fixed when it is created. */
+export interface RootOptions {
+  workspace: string;
+  /** Agent profile that runs the workers (`builtin`, `claude`, `codex`, `gemini`, `custom`). */
+  agentProfile: string;
+  /** Command line for the `custom` profile. */
+  agentCommand?: string;
+  /** Optional budget in US dollars; new sessions are not spawned once it is reached. */
+  budgetUsd?: number;
+  /** Agent profile of the orchestrator session that plans the request; none: the plan is submitted. */
+  plannerProfile?: string;
+}
+
+export type TimelineEventType =
+  | 'created'
+  | 'status'
+  | 'log'
+  | 'plan'
+  | 'session-start'
+  | 'session-exit'
+  | 'error'
+  | 'usage'
+  | 'retry'
+  | 'subtask-added'
+  | 'notice';
+
+export interface TimelineEvent {
+  /** Monotonic sequence number within the root. */
+  seq: number;
+  at: number;
+  taskId: string;
+  type: TimelineEventType;
+  message: string;
+  /** Status after a `status` event. */
+  status?: TaskStatus;
+  sessionId?: string;
+  exitCode?: number;
+  data?: Record<string, unknown>;
+}
+
+export type SessionStatus = 'starting' | 'running' | 'exited' | 'stopped' | 'interrupted' | 'failed-to-start';
+export type SessionRole = 'worker' | 'orchestrator';
+
+export interface SessionInfo {
+  id: string;
+  rootId: string;
+  /** The group task this session works on (the root for an orchestrator session). */
+  taskId: string;
+  /** Every task this session served: the group and the subtasks it was started for. */
+  taskIds: string[];
+  role: SessionRole;
+  agentProfile: string;
+  /** Persona skill of the group. */
+  agent: string;
+  title: string;
+  cwd: string;
+  command: string;
+  pid?: number;
+  status: SessionStatus;
+  exitCode?: number;
+  signal?: number;
+  error?: string;
+  startedAt: number;
+  endedAt?: number;
+  cols: number;
+  rows: number;
+}
+
+/** A task as the UI and CLI see it: with its effective (aggregated) status and progress. */
+export interface TaskView extends Task {
+  effectiveStatus: TaskStatus;
+  /** Completed leaves / all leaves below (a leaf counts itself). */
+  progress: { done: number; total: number };
+  /** Token usage of this task and everything below it. */
+  totalUsage: TokenUsage;
+  sessionIds: string[];
+}
+
+export interface TreeSnapshot {
+  rootId: string;
+  options: RootOptions;
+  tasks: TaskView[];
+  sessions: SessionInfo[];
+}
+
+export interface RootSummary {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  progress: { done: number; total: number };
+  createdAt: number;
+  workspace: string;
+}

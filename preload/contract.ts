@@ -1,0 +1,178 @@
+// The ONE typed API contract between the engine and its clients.
+//
+// Commands are validated with zod wherever they enter the engine: the local HTTP API (the `maestro`
+// CLI), Electron IPC and the browser-mode WebSocket all go through the same dispatcher
+// (main/core/api/dispatcher.ts), so no command is wired twice. This file is pure: no Node, no Electron.
+import { z } from 'zod';
+import type {
+  RootSummary,
+  SessionInfo,
+  TaskStatus,
+  TaskView,
+  TimelineEvent,
+  TreeSnapshot,
+} from '../main/core/types';
+
+const id = z.string().trim().min(1, 'an id is required').max(200);
+const text = (what: string, max = 20_000) => z.string().trim().min(1, `${what} must not be empty`).max(max);
+
+export const planSubtaskSchema = z.object({
+  id: text('a subtask id', 64),
+  title: text('a subtask title', 500),
+  description: z.string().max(20_000).default(''),
+});
+export const planGroupSchema = z.object({
+  id: text('a group id', 64),
+  title: text('a group title', 500),
+  agent: z.string().trim().min(1).max(100).default('worker'),
+  dependsOn: z.array(z.string().trim().min(1)).default([]),
+  subtasks: z.array(planSubtaskSchema),
+});
+export const planSchema = z.object({
+  summary: z.string().max(20_000).default(''),
+  groups: z.array(planGroupSchema),
+});
+export type Plan = z.infer<typeof planSchema>;
+export type PlanGroup = z.infer<typeof planGroupSchema>;
+export type PlanSubtask = z.infer<typeof planSubtaskSchema>;
+
+export const settingsSchema = z.object({
+  concurrency: z.number().int().min(1).max(64),
+  defaultAgentProfile: z.string().min(1),
+  customAgentCommand: z.string(),
+  model: z.string().min(1),
+  maxTokens: z.number().int().min(256).max(200_000),
+  maxTurns: z.number().int().min(1).max(1000),
+  approvePlans: z.boolean(),
+  showOrchestrator: z.boolean(),
+  scrollback: z.number().int().min(100).max(100_000),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface TaskDetail {
+  task: TaskView;
+  subtasks: TaskView[];
+  timeline: TimelineEvent[];
+  sessions: SessionInfo[];
+}
+
+/** Commands: name → params schema. Results are typed in `CommandResults`. */
+export const commandSchemas = {
+  'roots.list': z.object({}).default({}),
+  'roots.create': z.object({
+    request: text('the request'),
+    title: z.string().trim().max(500).optional(),
+    workspace: z.string().trim().min(1).optional(),
+    agentProfile: z.string().trim().min(1).optional(),
+    agentCommand: z.string().trim().min(1).optional(),
+    budgetUsd: z.number().positive().optional(),
+    plannerProfile: z.string().trim().min(1).optional(),
+    plan: z.unknown().optional(),
+  }),
+  'tree.get': z.object({ rootId: id }),
+  'task.show': z.object({ id, timelineLimit: z.number().int().min(0).max(10_000).default(20) }),
+  'task.start': z.object({ id }),
+  'task.log': z.object({ id, message: text('the message', 10_000) }),
+  'task.complete': z.object({ id, summary: z.string().trim().max(20_000).optional() }),
+  'task.fail': z.object({ id, reason: text('the reason') }),
+  'task.block': z.object({ id, reason: text('the reason') }),
+  'subtask.add': z.object({
+    parentId: id,
+    title: text('the title', 500),
+    description: z.string().trim().max(20_000).default(''),
+  }),
+  'task.retry': z.object({ id }),
+  'usage.record': z.object({
+    id,
+    model: z.string().trim().min(1).max(200),
+    inputTokens: z.number().int().min(0),
+    outputTokens: z.number().int().min(0),
+    cacheReadTokens: z.number().int().min(0).optional(),
+    cacheWriteTokens: z.number().int().min(0).optional(),
+  }),
+  'plan.submit': z.object({ rootId: id, plan: z.unknown() }),
+  'session.stop': z.object({ sessionId: id }),
+  'session.write': z.object({ sessionId: id, data: z.string().max(1_000_000) }),
+  'session.resize': z.object({
+    sessionId: id,
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(1).max(500),
+  }),
+  'session.replay': z.object({ sessionId: id, maxBytes: z.number().int().min(0).max(50_000_000).optional() }),
+  /** Start streaming a session's output to this client (a visible pane): the replay, then live data. */
+  'session.attach': z.object({ sessionId: id }),
+  /** Stop streaming (the pane is hidden or closed); the session keeps running and logging. */
+  'session.detach': z.object({ sessionId: id }),
+  /** The client's terminal has parsed this many more chars of the session (flow control). */
+  'session.ack': z.object({ sessionId: id, chars: z.number().int().min(0) }),
+  'settings.get': z.object({}).default({}),
+  'settings.set': settingsSchema.partial(),
+} as const;
+
+export type CommandName = keyof typeof commandSchemas;
+export type CommandParams<K extends CommandName> = z.input<(typeof commandSchemas)[K]>;
+export type ParsedParams<K extends CommandName> = z.output<(typeof commandSchemas)[K]>;
+
+export interface CommandResults {
+  'roots.list': RootSummary[];
+  'roots.create': TreeSnapshot;
+  'tree.get': TreeSnapshot;
+  'task.show': TaskDetail;
+  'task.start': TaskView;
+  'task.log': { ok: true; seq: number };
+  'task.complete': TaskView;
+  'task.fail': TaskView;
+  'task.block': TaskView;
+  'subtask.add': TaskView;
+  'task.retry': { rootId: string; reset: string[] };
+  'usage.record': { ok: true; costUsd?: number };
+  'plan.submit': TreeSnapshot;
+  'session.stop': SessionInfo;
+  'session.write': { ok: true };
+  'session.resize': { ok: true };
+  'session.replay': { data: string; restored: boolean };
+  'session.attach': { data: string; restored: boolean; live: boolean };
+  'session.detach': { ok: true };
+  'session.ack': { ok: true };
+  'settings.get': Settings;
+  'settings.set': Settings;
+}
+
+/** Events pushed from the engine to every client. */
+export interface EngineEvents {
+  /** Tasks whose view changed (status, progress, usage, new tasks). */
+  'tasks.changed': { rootId: string; tasks: TaskView[] };
+  'roots.changed': { roots: RootSummary[] };
+  'session.changed': SessionInfo;
+  /** Batched terminal output. Kept out of any store: renderers feed it straight to xterm. */
+  'session.data': { sessionId: string; data: string };
+  'timeline.event': { rootId: string; event: TimelineEvent };
+  notice: { level: 'info' | 'warning' | 'error'; message: string; rootId?: string; taskId?: string };
+}
+export type EventName = keyof EngineEvents;
+
+/** The API a client sees, whatever the transport (Electron IPC, WebSocket, HTTP). */
+export interface MaestroApi {
+  call<K extends CommandName>(method: K, params: CommandParams<K>): Promise<CommandResults[K]>;
+  on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void;
+}
+
+/** Error codes every transport maps to (HTTP status in parentheses). */
+export type ApiErrorCode =
+  | 'bad-request' // 400
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not-found' // 404
+  | 'conflict' // 409
+  | 'internal'; // 500
+
+export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
+  'bad-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  internal: 500,
+};
+
+export type { TaskStatus };
