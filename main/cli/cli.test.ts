@@ -1,0 +1,130 @@
+// The CLI as agents use it: the real bundle in a child process, against a real engine.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, plan3, tmpDir } from '../../test/helpers';
+import { startInstance, type Instance } from '../core/instance';
+
+let inst: Instance;
+let ids: Map<string, string>;
+let dataDir: string;
+
+function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, MAESTRO_API: '', MAESTRO_TOKEN: '', MAESTRO_TASK_ID: '', MAESTRO_DATA_DIR: dataDir, NO_COLOR: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+const asApp = () => ({ MAESTRO_API: inst.api.url, MAESTRO_TOKEN: inst.adminToken });
+
+beforeAll(async () => {
+  dataDir = tmpDir();
+  const workspace = tmpDir('maestro-ws-');
+  inst = await startInstance({ dataDir, overrides: { concurrency: 1 } });
+  // No session starts: the agent is missing, so g1 and g2 fail to start. Their subtasks are FAILED,
+  // which is what the report commands below change back.
+  const { rootId } = inst.engine.createRoot({ request: 'cli', workspace, agentCommand: 'missing-agent-xyz', plan: plan3() });
+  await inst.engine.waitForSettled(rootId);
+  ids = new Map(inst.engine.tree(rootId).tasks.map((t) => [t.planId ?? 'root', t.id]));
+});
+afterAll(() => inst.close());
+
+describe('maestro CLI argument errors', () => {
+  it.each([
+    [['task', 'complete'], /which task\? usage: maestro task complete <id>/],
+    [['task', 'fail', 'task-x'], /missing --reason; usage: maestro task fail <id> --reason/],
+    [['task', 'block', 'task-x'], /missing --reason/],
+    [['task', 'log'], /missing --message; usage: maestro task log \[id\] "<message>"/],
+    [['subtask', 'add'], /missing --title/],
+    [['run'], /what should be done\? usage: maestro run/],
+    [['run', '--concurrency', 'lots', 'x'], /--concurrency takes a whole number from 1 to 64, not "lots"/],
+    [['run', '--workspace', '/no/such/dir', 'x'], /the workspace \/no\/such\/dir is not a directory/],
+    [['run', '--plan', '/no/such/plan.json', 'x'], /cannot read the plan \/no\/such\/plan.json/],
+    [['plan', 'submit'], /which plan\? usage: maestro plan submit <file\|->/],
+    [['task', 'show', '--limit', 'x', 'task-1'], /--limit takes a whole number/],
+    [['task', 'start', 'a', '--id', 'b'], /two different ids given/],
+  ])('%j', async (args, message) => {
+    const r = await cli(args, asApp());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('shows usage for unknown commands and options', async () => {
+    const r = await cli(['task', 'finish', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'finish'/);
+    expect(r.stderr).toMatch(/run with --help for usage/);
+    const o = await cli(['task', 'start', 'x', '--bogus']);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/unknown option '--bogus'/);
+  });
+
+  it('says where to run when there is no session and no instance', async () => {
+    const r = await cli(['task', 'show', 'x'], { MAESTRO_DATA_DIR: tmpDir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no running Maestro found/);
+  });
+
+  it('reports a plan that is not JSON', async () => {
+    const r = await cli(['plan', 'submit', '-', '--root', 'task-x'], asApp(), '{"groups": [');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the plan is not valid JSON/);
+  });
+
+  it('prints help everywhere', async () => {
+    for (const args of [['--help'], ['task', '--help'], ['task', 'complete', '--help'], ['run', '--help']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: maestro/);
+    }
+  });
+});
+
+describe('maestro CLI forgiving forms', () => {
+  it('accepts --id for the positional id, text without its flag, and the other flag name', async () => {
+    expect((await cli(['task', 'start', '--id', ids.get('s1')!], asApp())).code).toBe(0);
+    expect(inst.engine.getTask(ids.get('s1')!).status).toBe('IN_PROGRESS');
+    const r = await cli(['task', 'complete', ids.get('s1')!, 'wrote', 'the', 'file'], asApp());
+    expect(r.code, r.stderr).toBe(0);
+    expect(inst.engine.getTask(ids.get('s1')!)).toMatchObject({ status: 'COMPLETED', result: 'wrote the file' });
+    await cli(['task', 'fail', ids.get('s2')!, '--summary', 'no disk'], asApp());
+    expect(inst.engine.getTask(ids.get('s2')!)).toMatchObject({ status: 'FAILED', result: 'no disk' });
+  });
+
+  it('takes `maestro complete` for `maestro task complete`, and a log with the id first', async () => {
+    const r = await cli(['complete', ids.get('s3')!, '--summary', 'ok'], asApp());
+    expect(r.code, r.stderr).toBe(0);
+    expect(inst.engine.getTask(ids.get('s3')!).status).toBe('COMPLETED');
+    expect((await cli(['task', 'log', ids.get('s4')!, 'half', 'way'], asApp())).code).toBe(0);
+    const show = JSON.parse((await cli(['task', 'show', ids.get('s4')!, '--json'], asApp())).stdout);
+    expect(show.timeline.at(-1).message).toBe('half way');
+  });
+
+  it('answers reads with --json and text', async () => {
+    const json = JSON.parse((await cli(['task', 'show', ids.get('g1')!, '--json'], asApp())).stdout);
+    expect(json.subtasks.map((s: { planId: string }) => s.planId)).toEqual(['s1', 's2']);
+    const text = (await cli(['task', 'show', ids.get('g1')!], asApp())).stdout;
+    expect(text).toMatch(/Subtasks:\n.*s1 task-\w+ {2}first/);
+    const tree = JSON.parse((await cli(['tree', ids.get('root')!, '--json'], asApp())).stdout);
+    expect(tree.tasks).toHaveLength(9);
+  });
+
+  it('reports API errors with the reason and exit code 1', async () => {
+    const r = await cli(['task', 'show', 'task-doesnotexist'], asApp());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no task "task-doesnotexist"/);
+    const bad = path.join(tmpDir(), 'p.json');
+    fs.writeFileSync(bad, JSON.stringify({ groups: [] }));
+    const p = await cli(['plan', 'submit', bad, '--root', ids.get('root')!], asApp());
+    expect(p.code).toBe(1);
+    expect(p.stderr).toMatch(/already has a plan/);
+  });
+});

@@ -1,0 +1,233 @@
+// `maestro run`: headless orchestration to the end, with live progress in the terminal.
+import fs from 'node:fs';
+import { ApiError } from '../../preload/wire';
+import type { Engine } from '../core/engine';
+import { DataDirInUseError, startInstance, type Instance } from '../core/instance';
+import type { TaskStatus, TaskView } from '../core/types';
+import { CliError, dataDirFrom } from './client';
+import { formatTree, paint } from './format';
+
+export interface RunOptions {
+  workspace: string;
+  agent?: string;
+  agentCommand?: string;
+  concurrency?: string;
+  dataDir?: string;
+  plan?: string;
+  planner?: string;
+  budget?: string;
+  json?: boolean;
+}
+
+/** Which agent profile plans a request when no plan file is given. */
+export function choosePlanner(o: { planner?: string; agent?: string; agentCommand?: string }, env = process.env): string {
+  if (o.planner) return o.planner;
+  if (env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN) return 'builtin';
+  if (o.agent && ['claude', 'codex', 'gemini'].includes(o.agent)) return o.agent;
+  throw new CliError(
+    'who plans this request? pass --plan FILE, set ANTHROPIC_API_KEY for the built-in planner, or choose a planner agent with --planner claude|codex|gemini|custom',
+    2,
+  );
+}
+
+function positiveInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError(`${flag} takes a whole number from 1 to 64, not "${v}"`, 2);
+  return n;
+}
+
+function readPlan(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read the plan ${file}: ${(err as Error).message}`, 2);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`the plan ${file} is not valid JSON: ${(err as Error).message}`, 2);
+  }
+}
+
+async function open(dataDirOpt: string | undefined, concurrency?: number): Promise<Instance> {
+  const dataDir = dataDirFrom(dataDirOpt);
+  try {
+    return await startInstance({ dataDir, overrides: concurrency ? { concurrency } : undefined });
+  } catch (err) {
+    if (err instanceof DataDirInUseError) {
+      throw new CliError(`${err.message}; use that instance (the app or \`maestro serve\`), or pass another --data-dir`);
+    }
+    throw err;
+  }
+}
+
+/** Runs until the root settles; returns the process exit code (0 when the root COMPLETED). */
+async function drive(instance: Instance, rootId: string, json: boolean): Promise<number> {
+  const { engine } = instance;
+  const progress = new Progress(engine, rootId, process.stdout);
+  const stop = () => {
+    process.stderr.write('\nmaestro: interrupted; stopping the sessions…\n');
+    void instance.close().then(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let status: TaskStatus;
+  try {
+    status = await engine.waitForSettled(rootId);
+  } finally {
+    progress.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  const tree = engine.tree(rootId);
+  await instance.close();
+  if (json) process.stdout.write(`${JSON.stringify(tree, null, 2)}\n`);
+  // On a TTY the live tree is already on screen in its final state.
+  else if (!process.stdout.isTTY) process.stdout.write(`\n${formatTree(tree.tasks, rootId)}\n`);
+  process.stderr.write(`request ${rootId} ${status}\n`);
+  process.stdout.write(`${rootId}\n`);
+  return status === 'COMPLETED' ? 0 : 1;
+}
+
+export async function runCommand(request: string, o: RunOptions): Promise<number> {
+  const concurrency = positiveInt(o.concurrency, '--concurrency');
+  const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
+  if (budgetUsd !== undefined && !(budgetUsd > 0)) throw new CliError(`--budget takes a positive amount in US dollars, not "${o.budget}"`, 2);
+  if (!fs.existsSync(o.workspace) || !fs.statSync(o.workspace).isDirectory()) {
+    throw new CliError(`the workspace ${o.workspace} is not a directory`, 2);
+  }
+  const plan = o.plan ? readPlan(o.plan) : undefined;
+  const plannerProfile = plan === undefined ? choosePlanner(o) : undefined;
+  const instance = await open(o.dataDir, concurrency);
+  for (const n of instance.engine.notices) process.stderr.write(`maestro: ${n}\n`);
+  let rootId: string;
+  try {
+    rootId = instance.engine.createRoot({
+      request,
+      workspace: o.workspace,
+      agentProfile: o.agent,
+      agentCommand: o.agentCommand,
+      budgetUsd,
+      plannerProfile,
+      plan,
+    }).rootId;
+  } catch (err) {
+    await instance.close();
+    if (err instanceof ApiError) throw new CliError(err.message, 2);
+    throw err;
+  }
+  process.stderr.write(`request ${rootId} started in ${o.workspace}\n`);
+  return drive(instance, rootId, !!o.json);
+}
+
+/** `maestro retry` with no running instance: retry on the data dir and run the work to the end. */
+export async function offlineRetry(taskId: string, dataDirOpt?: string): Promise<number> {
+  const instance = await open(dataDirOpt);
+  let rootId: string;
+  try {
+    rootId = instance.engine.retry(taskId).rootId;
+  } catch (err) {
+    await instance.close();
+    throw new CliError((err as Error).message);
+  }
+  process.stderr.write(`retrying in request ${rootId}\n`);
+  return drive(instance, rootId, false);
+}
+
+/** Live progress: a redrawn tree on a TTY, plain lines otherwise. */
+class Progress {
+  private readonly offs: Array<() => void> = [];
+  private timer?: NodeJS.Timeout;
+  private drawnLines = 0;
+  private readonly lastLog = new Map<string, string>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly rootId: string,
+    private readonly out: NodeJS.WriteStream,
+  ) {
+    const tty = !!out.isTTY;
+    this.offs.push(
+      engine.on('timeline.event', ({ rootId: r, event }) => {
+        if (r !== rootId) return;
+        const t = safeTask(engine, event.taskId);
+        const group = t ? groupOf(engine, t) : undefined;
+        if (event.type === 'log' && group) this.lastLog.set(group.id, event.message);
+        if (!tty) {
+          const who = t?.planId ?? t?.id ?? event.taskId;
+          const time = new Date(event.at).toISOString().slice(11, 19);
+          out.write(`${time} ${who.padEnd(6)} ${event.type.padEnd(13)} ${event.message}\n`);
+        }
+      }),
+    );
+    if (tty) this.timer = setInterval(() => this.draw(), 150);
+  }
+
+  private draw(): void {
+    let tree;
+    try {
+      tree = this.engine.tree(this.rootId);
+    } catch {
+      return;
+    }
+    const width = this.out.columns || 100;
+    const text = formatTree(tree.tasks, this.rootId, true, (t: TaskView) =>
+      t.kind === 'group' && t.effectiveStatus === 'IN_PROGRESS' && this.lastLog.has(t.id)
+        ? paint('dim', `  — ${this.lastLog.get(t.id)}`)
+        : '',
+    );
+    let lines = text.split('\n').map((l) => truncateVisible(l, width - 1));
+    // Cursor movement cannot reach above the screen: keep the redrawn block shorter than the terminal.
+    const room = Math.max(3, (this.out.rows || 40) - 2);
+    if (lines.length > room) lines = [...lines.slice(0, room - 1), paint('dim', `… ${lines.length - room + 1} more lines (maestro tree)`)];
+    let s = this.drawnLines ? `\x1b[${this.drawnLines}F` : '';
+    s += lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n';
+    this.out.write(s);
+    this.drawnLines = lines.length;
+  }
+
+  stop(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.draw();
+    }
+    for (const off of this.offs) off();
+  }
+}
+
+function safeTask(engine: Engine, id: string): TaskView | undefined {
+  try {
+    return engine.getTask(id);
+  } catch {
+    return undefined;
+  }
+}
+
+function groupOf(engine: Engine, t: TaskView): TaskView | undefined {
+  let cur: TaskView | undefined = t;
+  while (cur && cur.kind !== 'group') cur = cur.parentId ? safeTask(engine, cur.parentId) : undefined;
+  return cur;
+}
+
+/** Cuts a line with ANSI colour codes to `width` visible characters. */
+function truncateVisible(line: string, width: number): string {
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\x1b') {
+      const m = /^\x1b\[[0-9;]*m/.exec(line.slice(i));
+      if (m) {
+        out += m[0];
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    if (visible >= width) break;
+    out += line[i];
+    visible++;
+  }
+  return out + '\x1b[0m';
+}
+

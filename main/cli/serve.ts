@@ -1,0 +1,54 @@
+// `maestro serve`: the app in a browser — the engine, its local API, the built renderer and the WebSocket.
+import path from 'node:path';
+import { DataDirInUseError, startInstance } from '../core/instance';
+import { appRoot } from '../core/paths';
+import { startUiServer, isLoopback } from '../server/server';
+import { CliError, dataDirFrom } from './client';
+
+export interface ServeOptions {
+  host: string;
+  port: string;
+  dataDir?: string;
+  workspace?: string;
+  allowRemote?: boolean;
+}
+
+export async function serveCommand(o: ServeOptions): Promise<void> {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port takes a port number (0 for any free one), not "${o.port}"`, 2);
+  if (!isLoopback(o.host) && !o.allowRemote) {
+    throw new CliError(`refusing to serve on ${o.host}, which is not a loopback address: add --allow-remote if you mean it`, 2);
+  }
+  if (o.workspace) process.chdir(path.resolve(o.workspace));
+  let instance;
+  try {
+    instance = await startInstance({ dataDir: dataDirFrom(o.dataDir) });
+  } catch (err) {
+    if (err instanceof DataDirInUseError) throw new CliError(`${err.message}; pass another --data-dir`);
+    throw err;
+  }
+  for (const n of instance.engine.notices) process.stderr.write(`maestro: ${n}\n`);
+  let ui;
+  try {
+    ui = await startUiServer({
+      engine: instance.engine,
+      token: instance.adminToken,
+      staticDir: path.join(appRoot(), 'dist', 'renderer'),
+      host: o.host,
+      port,
+      allowRemote: o.allowRemote,
+    });
+  } catch (err) {
+    await instance.close();
+    throw new CliError((err as Error).message);
+  }
+  process.stdout.write(`Maestro UI: ${ui.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('maestro: stopping…\n');
+  await ui.close();
+  await instance.close();
+}
