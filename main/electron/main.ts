@@ -1,0 +1,238 @@
+// The Electron shell: app lifecycle, the window, IPC wiring to the engine, notifications, security.
+// Everything else lives in main/core, which this file only constructs and connects.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  net,
+  protocol,
+  shell,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
+import ElectronStore from 'electron-store';
+import type { EngineEvents } from '../../preload/contract';
+import { IPC_CALL, IPC_EVENT, type ServerMessage } from '../../preload/wire';
+import { ClientBridge } from '../core/api/bridge';
+import { toApiError } from '../core/api/dispatcher';
+import { startInstance, type Instance } from '../core/instance';
+import type { DocumentFileFactory } from '../core/store';
+import { APP_ORIGIN, APP_SCHEME, CSP, isAppUrl, isSafeExternalUrl } from './security';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const appRoot = path.resolve(here, '..', '..');
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
+const preloadPath = path.join(appRoot, 'dist', 'preload', 'preload.cjs');
+const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+/** electron-store is conf with Electron's defaults: the same class, the same file format. */
+const electronStoreFactory: DocumentFileFactory = (opts) =>
+  new ElectronStore({
+    cwd: opts.cwd,
+    name: opts.configName,
+    configFileMode: 0o600,
+    accessPropertiesByDotNotation: false,
+    serialize: opts.compact ? (v) => JSON.stringify(v) : (v) => JSON.stringify(v, null, 2),
+  }) as never;
+
+let instance: Instance | undefined;
+let mainWindow: BrowserWindow | undefined;
+const bridges = new Map<number, ClientBridge>();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.whenReady().then(start, (err) => {
+    console.error(err);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const dataDir = process.env.MAESTRO_DATA_DIR ?? path.join(app.getPath('userData'), 'data');
+  instance = await startInstance({ dataDir, files: electronStoreFactory });
+  serveRendererProtocol();
+  wireIpc(instance);
+  wireNotifications(instance);
+  Menu.setApplicationMenu(buildMenu());
+  mainWindow = createWindow(dataDir);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(dataDir);
+  });
+}
+
+/** app://maestro/… serves the built renderer, with the CSP, and nothing outside its folder. */
+function serveRendererProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'maestro') return new Response('not found', { status: 404 });
+    const rel = decodeURIComponent(url.pathname);
+    let file = path.resolve(rendererDir, `.${rel}`);
+    if (!file.startsWith(rendererDir + path.sep)) return new Response('forbidden', { status: 403 });
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rendererDir, 'index.html');
+    const res = await net.fetch(`file://${file}`);
+    const headers = new Headers(res.headers);
+    headers.set('content-security-policy', CSP);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+interface WindowState {
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+  maximized: boolean;
+}
+
+function createWindow(dataDir: string): BrowserWindow {
+  const stateStore = new ElectronStore<{ window: WindowState }>({ cwd: dataDir, name: 'window-state' });
+  const state = stateStore.get('window', { width: 1440, height: 900, maximized: false });
+  const win = new BrowserWindow({
+    ...state,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Maestro',
+    backgroundColor: '#1e1f22',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  const save = () => {
+    if (win.isDestroyed()) return;
+    stateStore.set('window', { ...win.getNormalBounds(), maximized: win.isMaximized() });
+  };
+  win.on('close', save);
+  win.on('resized', save);
+  win.on('moved', save);
+
+  // Navigation stays inside the app; new windows are refused, http(s) links open in the browser.
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, devServerUrl)) {
+      event.preventDefault();
+      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    }
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+
+  void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+function bridgeFor(contents: WebContents): ClientBridge {
+  let bridge = bridges.get(contents.id);
+  if (!bridge) {
+    const send = (m: ServerMessage) => {
+      if (!contents.isDestroyed() && m.t === 'event') contents.send(IPC_EVENT, { event: m.event, payload: m.payload });
+    };
+    bridge = new ClientBridge(instance!.engine, send);
+    bridges.set(contents.id, bridge);
+    contents.once('destroyed', () => {
+      bridges.get(contents.id)?.dispose();
+      bridges.delete(contents.id);
+    });
+  }
+  return bridge;
+}
+
+function wireIpc(inst: Instance): void {
+  ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
+    // Every call checks who sends it: only the app's own top frame.
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url, devServerUrl)) {
+      return { error: { code: 'forbidden', message: 'IPC from an unexpected frame' } };
+    }
+    if (typeof method !== 'string') return { error: { code: 'bad-request', message: 'the method must be a string' } };
+    try {
+      return { result: await bridgeFor(event.sender).call(method, params) };
+    } catch (err) {
+      const e = toApiError(err);
+      return { error: { code: e.code, message: e.message } };
+    }
+  });
+  const forward = <E extends keyof EngineEvents>(name: E) =>
+    inst.engine.on(name, (payload) => {
+      for (const b of bridges.values()) b.event(name, payload);
+    });
+  (['tasks.changed', 'roots.changed', 'session.changed', 'timeline.event', 'notice'] as const).forEach(forward);
+}
+
+function wireNotifications(inst: Instance): void {
+  if (!Notification.isSupported()) return;
+  const notified = new Set<string>();
+  inst.engine.on('root.settled', ({ rootId, status }) => {
+    const key = `${rootId}:${status}`;
+    if (notified.has(key)) return;
+    notified.add(key);
+    const title = inst.engine.listRoots().find((r) => r.id === rootId)?.title ?? rootId;
+    new Notification({
+      title: status === 'COMPLETED' ? 'Request completed' : `Request ${status.toLowerCase()}`,
+      body: title,
+    }).show();
+  });
+  inst.engine.on('tasks.changed', ({ tasks }) => {
+    for (const t of tasks) {
+      if (t.kind !== 'subtask' || t.status !== 'FAILED') continue;
+      const key = `${t.id}:${t.updatedAt}`;
+      if (notified.has(key)) continue;
+      notified.add(key);
+      new Notification({ title: `Failed: ${t.title}`, body: t.result ?? '' }).show();
+    }
+  });
+}
+
+function buildMenu(): Menu {
+  const isMac = process.platform === 'darwin';
+  return Menu.buildFromTemplate([
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [{ label: 'Maestro on GitHub', click: () => void shell.openExternal('https://github.com/') }],
+    },
+  ]);
+}
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !instance) return;
+  event.preventDefault();
+  quitting = true;
+  for (const b of bridges.values()) b.dispose();
+  void instance.close().finally(() => app.quit());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

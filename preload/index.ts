@@ -1,0 +1,35 @@
+// The Electron preload (sandboxed, bundled to one CommonJS file): exposes the MaestroApi contract to the
+// renderer as `window.maestro`. Listeners are wrapped so the renderer never sees the IPC event object.
+import { contextBridge, ipcRenderer } from 'electron';
+import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi } from './contract';
+import { IPC_CALL, IPC_EVENT } from './wire';
+
+type Envelope = { result: unknown } | { error: { code: string; message: string } };
+
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+ipcRenderer.on(IPC_EVENT, (_event, msg: { event: string; payload: unknown }) => {
+  for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
+});
+
+const api = {
+  async call<K extends CommandName>(method: K, params: CommandParams<K>): Promise<CommandResults[K]> {
+    const r = (await ipcRenderer.invoke(IPC_CALL, method, params)) as Envelope;
+    if ('error' in r) {
+      // Only an Error's message crosses the context bridge: keep the code in front of it.
+      throw new Error(`[${r.error.code}] ${r.error.message}`);
+    }
+    return r.result as CommandResults[K];
+  },
+  on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    const fn = listener as (p: unknown) => void;
+    set.add(fn);
+    return () => set!.delete(fn);
+  },
+} satisfies MaestroApi;
+
+/** What the renderer finds on `window.maestro` (electron-react-boilerplate's `typeof` contract). */
+export type PreloadApi = typeof api;
+
+contextBridge.exposeInMainWorld('maestro', api);
