@@ -1,0 +1,290 @@
+// The browser-mode transport: MaestroApi over one WebSocket (message shapes in preload/wire.ts).
+//
+// - Every call gets a request id and a promise; `error` replies reject with ApiError(code, message).
+// - Calls made while the socket is not open are queued (bounded) and sent once it opens.
+// - A lost connection rejects the calls in flight (their replies can no longer arrive) and reconnects
+//   with exponential backoff and jitter. Listeners of `onConnection` learn about every state change so
+//   the app can re-fetch its state after a reconnect.
+// - A close with code 4401 or 1008 (policy violation) means the token was refused: no reconnect.
+import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi } from '../../preload/contract';
+import { ApiError, type ClientMessage, type ServerMessage } from '../../preload/wire';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
+
+export interface ConnectionInfo {
+  state: ConnectionState;
+  /** True on an `open` that follows an earlier successful connection. */
+  reconnected: boolean;
+}
+
+/** A MaestroApi whose transport can drop and come back (the WebSocket client). */
+export interface ConnectionAware {
+  readonly connection: ConnectionInfo;
+  onConnection(listener: (info: ConnectionInfo) => void): () => void;
+}
+
+/** The subset of the DOM WebSocket this client uses (lets tests pass a fake). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface WsApiOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  timers?: Timers;
+  /** First reconnect delay; doubles up to `maxDelayMs`. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** 0..1 → jitter; defaults to Math.random. */
+  random?: () => number;
+  /** Calls kept while disconnected; more are rejected at once. */
+  maxQueued?: number;
+}
+
+const OPEN = 1;
+/** Close codes that mean "your token is not accepted": reconnecting cannot help. */
+export const UNAUTHORIZED_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 1008]);
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type AnyListener = (payload: never) => void;
+
+export class WsApi implements MaestroApi, ConnectionAware {
+  private socket: SocketLike | null = null;
+  private nextId = 1;
+  private readonly inFlight = new Map<number, Pending>();
+  private queue: { message: ClientMessage; pending: Pending }[] = [];
+  private readonly listeners = new Map<EventName, Set<AnyListener>>();
+  private readonly connectionListeners = new Set<(info: ConnectionInfo) => void>();
+  private attempt = 0;
+  private everOpened = false;
+  private retryTimer: unknown = null;
+  private stopped = false;
+  private info: ConnectionInfo = { state: 'connecting', reconnected: false };
+  private readonly opts: Required<Omit<WsApiOptions, 'url'>> & { url: string };
+
+  constructor(options: WsApiOptions) {
+    if (!options.url) throw new Error('WsApi: a WebSocket url is required');
+    this.opts = {
+      url: options.url,
+      createSocket: options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike),
+      timers: options.timers ?? {
+        setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+        clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+      },
+      initialDelayMs: options.initialDelayMs ?? 250,
+      maxDelayMs: options.maxDelayMs ?? 10_000,
+      random: options.random ?? Math.random,
+      maxQueued: options.maxQueued ?? 1000,
+    };
+    this.connect();
+  }
+
+  get connection(): ConnectionInfo {
+    return this.info;
+  }
+
+  call<K extends CommandName>(method: K, params: CommandParams<K>): Promise<CommandResults[K]> {
+    return new Promise<CommandResults[K]>((resolve, reject) => {
+      if (this.stopped || this.info.state === 'unauthorized') {
+        reject(this.closedError());
+        return;
+      }
+      const message: ClientMessage = { t: 'call', id: this.nextId++, method, params };
+      const pending: Pending = { resolve: resolve as (v: unknown) => void, reject };
+      if (this.socket && this.socket.readyState === OPEN) {
+        this.send(message, pending);
+      } else if (this.queue.length >= this.opts.maxQueued) {
+        reject(new ApiError('internal', `not connected to Maestro (${this.queue.length} calls already waiting)`));
+      } else {
+        this.queue.push({ message, pending });
+      }
+    });
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    const l = listener as AnyListener;
+    set.add(l);
+    return () => {
+      set.delete(l);
+    };
+  }
+
+  onConnection(listener: (info: ConnectionInfo) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => {
+      this.connectionListeners.delete(listener);
+    };
+  }
+
+  /** Closes the socket for good; pending and queued calls are rejected. */
+  close(): void {
+    this.stopped = true;
+    if (this.retryTimer !== null) this.opts.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const s = this.socket;
+    this.socket = null;
+    if (s) {
+      s.onclose = s.onmessage = s.onerror = s.onopen = null;
+      s.close(1000, 'client closed');
+    }
+    this.failAll(this.closedError());
+    this.setState('closed', false);
+  }
+
+  private connect(): void {
+    let socket: SocketLike;
+    try {
+      socket = this.opts.createSocket(this.opts.url);
+    } catch (error) {
+      console.error('maestro: cannot open the WebSocket', error);
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      const reconnected = this.everOpened;
+      this.everOpened = true;
+      this.attempt = 0;
+      const queued = this.queue;
+      this.queue = [];
+      for (const q of queued) this.send(q.message, q.pending);
+      this.setState('open', reconnected);
+    };
+    socket.onmessage = (ev) => {
+      if (this.socket === socket) this.handleMessage(ev.data);
+    };
+    socket.onerror = () => {
+      // Always followed by `close`, which does the work.
+    };
+    socket.onclose = (ev) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      const refused = UNAUTHORIZED_CLOSE_CODES.has(ev.code);
+      this.failInFlight(
+        refused
+          ? new ApiError('unauthorized', 'Maestro refused the access token; open the link printed by `maestro serve` again')
+          : new ApiError('internal', 'the connection to Maestro was lost'),
+      );
+      if (refused) {
+        this.failAll(new ApiError('unauthorized', 'Maestro refused the access token'));
+        this.setState('unauthorized', false);
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.setState(this.everOpened ? 'reconnecting' : 'connecting', false);
+    const base = Math.min(this.opts.maxDelayMs, this.opts.initialDelayMs * 2 ** this.attempt);
+    const delay = Math.round(base * (0.5 + this.opts.random() * 0.5));
+    this.attempt++;
+    this.retryTimer = this.opts.timers.setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped) this.connect();
+    }, delay);
+  }
+
+  private send(message: ClientMessage, pending: Pending): void {
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (error) {
+      pending.reject(new ApiError('bad-request', `the parameters of ${message.method} cannot be sent: ${String(error)}`));
+      return;
+    }
+    this.inFlight.set(message.id, pending);
+    try {
+      this.socket!.send(text);
+    } catch (error) {
+      this.inFlight.delete(message.id);
+      pending.reject(new ApiError('internal', `sending ${message.method} failed: ${String(error)}`));
+    }
+  }
+
+  private handleMessage(raw: unknown): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(String(raw)) as ServerMessage;
+    } catch {
+      console.warn('maestro: ignoring a message that is not JSON');
+      return;
+    }
+    if (!msg || typeof msg !== 'object') return;
+    switch (msg.t) {
+      case 'result':
+      case 'error': {
+        const pending = this.inFlight.get(msg.id);
+        if (!pending) return;
+        this.inFlight.delete(msg.id);
+        if (msg.t === 'result') pending.resolve(msg.result);
+        else pending.reject(new ApiError(msg.error?.code ?? 'internal', msg.error?.message ?? 'unknown error'));
+        return;
+      }
+      case 'event': {
+        const set = this.listeners.get(msg.event);
+        if (!set) return;
+        for (const l of [...set]) {
+          try {
+            (l as (p: unknown) => void)(msg.payload);
+          } catch (error) {
+            console.error(`maestro: a listener of ${msg.event} threw`, error);
+          }
+        }
+        return;
+      }
+      default:
+        console.warn('maestro: ignoring an unknown message', (msg as { t?: unknown }).t);
+    }
+  }
+
+  private failInFlight(error: ApiError): void {
+    const pending = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const p of pending) p.reject(error);
+  }
+
+  private failAll(error: ApiError): void {
+    this.failInFlight(error);
+    const queued = this.queue;
+    this.queue = [];
+    for (const q of queued) q.pending.reject(error);
+  }
+
+  private closedError(): ApiError {
+    return this.info.state === 'unauthorized'
+      ? new ApiError('unauthorized', 'Maestro refused the access token')
+      : new ApiError('internal', 'the connection to Maestro is closed');
+  }
+
+  private setState(state: ConnectionState, reconnected: boolean): void {
+    if (this.info.state === state && this.info.reconnected === reconnected) return;
+    this.info = { state, reconnected };
+    for (const l of [...this.connectionListeners]) {
+      try {
+        l(this.info);
+      } catch (error) {
+        console.error('maestro: a connection listener threw', error);
+      }
+    }
+  }
+}

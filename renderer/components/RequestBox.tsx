@@ -1,0 +1,156 @@
+// The request box: what to do, where, and which agent program runs the workers.
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useApp, useServices } from '../services';
+
+export const AGENT_PROFILES = [
+  { value: 'builtin', label: 'Built-in agent' },
+  { value: 'claude', label: 'Claude Code' },
+  { value: 'codex', label: 'Codex' },
+  { value: 'gemini', label: 'Gemini CLI' },
+  { value: 'custom', label: 'Custom command' },
+] as const;
+
+export function RequestBox({ standalone = false }: { standalone?: boolean }) {
+  const { controller } = useServices();
+  const settings = useApp((s) => s.settings);
+  const prefs = useApp((s) => s.prefs);
+  const currentWorkspace = useApp((s) => s.rootOptions?.workspace ?? '');
+  const setComposing = useApp((s) => s.setComposing);
+  const setPrefs = useApp((s) => s.setPrefs);
+  const hasRoots = useApp((s) => s.roots.length > 0);
+
+  const [request, setRequest] = useState('');
+  const [workspace, setWorkspace] = useState(prefs.lastWorkspace || currentWorkspace);
+  const [profile, setProfile] = useState(prefs.lastAgentProfile || settings?.defaultAgentProfile || 'builtin');
+  const [command, setCommand] = useState(settings?.customAgentCommand ?? '');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const touched = useRef({ profile: false, command: false });
+  // Settings may arrive after the box opened: adopt their defaults for fields the user has not touched.
+  useEffect(() => {
+    if (!settings) return;
+    if (!touched.current.profile && !prefs.lastAgentProfile) setProfile(settings.defaultAgentProfile);
+    if (!touched.current.command) setCommand(settings.customAgentCommand);
+  }, [settings, prefs.lastAgentProfile]);
+  const ids = { request: useId(), workspace: useId(), profile: useId(), command: useId(), hint: useId() };
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (busy) return;
+    const text = request.trim();
+    if (!text) {
+      setProblem('Describe what you want done.');
+      return;
+    }
+    if (profile === 'custom' && !command.trim()) {
+      setProblem('The custom profile needs the command that starts your agent.');
+      return;
+    }
+    setProblem(null);
+    setBusy(true);
+    const ok = await controller.createRoot({
+      request: text,
+      workspace: workspace.trim() || undefined,
+      agentProfile: profile,
+      agentCommand: profile === 'custom' ? command.trim() : undefined,
+    });
+    setBusy(false);
+    if (ok) {
+      setRequest('');
+      setPrefs({ lastWorkspace: workspace.trim(), lastAgentProfile: profile });
+      setComposing(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void submit();
+    } else if (e.key === 'Escape' && hasRoots && !standalone) {
+      setComposing(false);
+    }
+  };
+
+  return (
+    <form className={standalone ? 'request-box standalone' : 'request-box'} onSubmit={(e) => void submit(e)} aria-label="New request">
+      <label htmlFor={ids.request} className="request-label">
+        What should the agents do?
+      </label>
+      <textarea
+        id={ids.request}
+        className="request-text"
+        value={request}
+        onChange={(e) => setRequest(e.target.value)}
+        onKeyDown={onKeyDown}
+        placeholder="e.g. Add a dark mode toggle to the settings page, with tests"
+        rows={standalone ? 6 : 4}
+        aria-describedby={ids.hint}
+        autoFocus
+        disabled={busy}
+      />
+      <div className="request-options">
+        <div className="field field-grow">
+          <label htmlFor={ids.workspace}>Workspace</label>
+          <input
+            id={ids.workspace}
+            type="text"
+            value={workspace}
+            onChange={(e) => setWorkspace(e.target.value)}
+            placeholder="/path/to/project (default: the engine's directory)"
+            spellCheck={false}
+            disabled={busy}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.profile}>Agent</label>
+          <select id={ids.profile} value={profile} onChange={(e) => {
+              touched.current.profile = true;
+              setProfile(e.target.value);
+            }} disabled={busy}>
+            {AGENT_PROFILES.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {profile === 'custom' ? (
+          <div className="field field-grow">
+            <label htmlFor={ids.command}>Command</label>
+            <input
+              id={ids.command}
+              type="text"
+              value={command}
+              onChange={(e) => {
+                touched.current.command = true;
+                setCommand(e.target.value);
+              }}
+              placeholder="my-agent --prompt-file {prompt}"
+              spellCheck={false}
+              disabled={busy}
+            />
+          </div>
+        ) : null}
+      </div>
+      <div className="request-actions">
+        <span id={ids.hint} className="muted hint">
+          <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to run
+        </span>
+        {problem ? (
+          <span className="form-problem" role="alert">
+            {problem}
+          </span>
+        ) : null}
+        <span className="spacer" />
+        {hasRoots && !standalone ? (
+          <button type="button" className="btn" onClick={() => setComposing(false)} disabled={busy}>
+            Cancel
+          </button>
+        ) : null}
+        <button type="submit" className="btn btn-primary" disabled={busy || !request.trim()}>
+          {busy ? 'Starting…' : 'Run'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,175 @@
+// Settings (settings.get / settings.set), in a native modal <dialog>. The engine validates with the
+// contract's schema; its message is shown here. (Importing the zod schema would add ~60 KB gzipped.)
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { Settings } from '../../preload/contract';
+import { useApp, useServices } from '../services';
+import { AGENT_PROFILES } from './RequestBox';
+
+type Draft = { [K in keyof Settings]: Settings[K] extends number ? string : Settings[K] };
+
+const toDraft = (s: Settings): Draft => ({
+  ...s,
+  concurrency: String(s.concurrency),
+  maxTokens: String(s.maxTokens),
+  maxTurns: String(s.maxTurns),
+  scrollback: String(s.scrollback),
+});
+
+const NUMBER_FIELDS = [
+  { key: 'concurrency', label: 'Parallel workers', min: 1, max: 64, help: 'How many groups run at the same time.' },
+  { key: 'maxTokens', label: 'Max tokens per reply', min: 256, max: 200_000 },
+  { key: 'maxTurns', label: 'Max turns per worker', min: 1, max: 1000 },
+  { key: 'scrollback', label: 'Terminal scrollback (lines)', min: 100, max: 100_000, help: 'Memory grows with it: ~1 KB per line per open pane.' },
+] as const;
+
+export function SettingsDialog() {
+  const { controller } = useServices();
+  const open = useApp((s) => s.settingsOpen);
+  const settings = useApp((s) => s.settings);
+  const setOpen = useApp((s) => s.setSettingsOpen);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const idBase = useId();
+  const fid = (k: string) => `${idBase}-${k}`;
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) {
+      setDraft(settings ? toDraft(settings) : null);
+      setProblem(null);
+      d.showModal();
+    } else if (!open && d.open) {
+      d.close();
+    }
+  }, [open, settings]);
+
+  const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft || !settings) return;
+    const patch: Partial<Settings> = {};
+    for (const f of NUMBER_FIELDS) {
+      const n = Number(draft[f.key]);
+      if (!Number.isInteger(n) || n < f.min || n > f.max) {
+        setProblem(`${f.label} must be a whole number from ${f.min} to ${f.max}.`);
+        return;
+      }
+      if (n !== settings[f.key]) patch[f.key] = n;
+    }
+    for (const k of ['defaultAgentProfile', 'customAgentCommand', 'model', 'approvePlans', 'showOrchestrator'] as const) {
+      if (draft[k] !== settings[k]) (patch as Record<string, unknown>)[k] = draft[k];
+    }
+    if (Object.keys(patch).length > 0) {
+      setBusy(true);
+      const saved = await controller.saveSettings(patch);
+      setBusy(false);
+      if (!saved.ok) {
+        setProblem(`Not saved: ${saved.error}`);
+        return;
+      }
+    }
+    setOpen(false);
+  };
+
+  return (
+    <dialog ref={dialog} className="dialog" aria-labelledby={fid('title')} onClose={() => setOpen(false)}>
+      <form onSubmit={(e) => void save(e)} className="dialog-form">
+        <h2 id={fid('title')}>Settings</h2>
+        {!draft ? (
+          <p className="muted">Settings are not loaded yet.</p>
+        ) : (
+          <>
+            <fieldset>
+              <legend>Agents</legend>
+              <div className="field">
+                <label htmlFor={fid('profile')}>Default agent</label>
+                <select id={fid('profile')} value={draft.defaultAgentProfile} onChange={(e) => update('defaultAgentProfile', e.target.value)}>
+                  {AGENT_PROFILES.map((p) => (
+                    <option key={p.value} value={p.value}>
+                      {p.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={fid('command')}>Custom agent command</label>
+                <input id={fid('command')} type="text" spellCheck={false} value={draft.customAgentCommand} onChange={(e) => update('customAgentCommand', e.target.value)} />
+              </div>
+              <div className="field">
+                <label htmlFor={fid('model')}>Orchestrator model</label>
+                <input id={fid('model')} type="text" spellCheck={false} value={draft.model} onChange={(e) => update('model', e.target.value)} />
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>Limits</legend>
+              <div className="field-grid">
+                {NUMBER_FIELDS.map((f) => (
+                  <div className="field" key={f.key}>
+                    <label htmlFor={fid(f.key)}>{f.label}</label>
+                    <input
+                      id={fid(f.key)}
+                      type="number"
+                      min={f.min}
+                      max={f.max}
+                      value={draft[f.key]}
+                      onChange={(e) => update(f.key, e.target.value)}
+                      aria-describedby={'help' in f ? fid(`${f.key}-help`) : undefined}
+                    />
+                    {'help' in f ? (
+                      <small id={fid(`${f.key}-help`)} className="muted">
+                        {f.help}
+                      </small>
+                    ) : null}
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>Behaviour</legend>
+              <label className="check">
+                <input type="checkbox" checked={draft.approvePlans} onChange={(e) => update('approvePlans', e.target.checked)} />
+                Ask me to approve each plan before workers start
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={draft.showOrchestrator} onChange={(e) => update('showOrchestrator', e.target.checked)} />
+                Show the orchestrator's session among the terminals
+              </label>
+            </fieldset>
+            {/*
+              TODO(contract): API key. The contract has no command to store a secret yet (a
+              `secrets.setApiKey`-style command, write-only, answering only "set / not set").
+              Wire the field below to it once it exists; never round-trip the key through settings.get.
+            */}
+            <fieldset className="placeholder-fieldset">
+              <legend>Anthropic API key</legend>
+              <div className="field">
+                <label htmlFor={fid('apikey')}>API key</label>
+                <input id={fid('apikey')} type="password" disabled placeholder="Not available yet" aria-describedby={fid('apikey-help')} />
+                <small id={fid('apikey-help')} className="muted">
+                  Setting the key from here is not supported yet; set <code>ANTHROPIC_API_KEY</code> in the environment that starts Maestro.
+                </small>
+              </div>
+            </fieldset>
+          </>
+        )}
+        {problem ? (
+          <p className="form-problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={!draft || busy}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,204 @@
+// The detail of the selected task: what it is, how it ended, its sessions and its timeline. Task
+// fields come live from the store; the timeline is loaded by `task.show` and grows with events.
+import { useMemo } from 'react';
+import type { TimelineEvent, TimelineEventType } from '../../main/core/types';
+import { createSessionsSelector } from '../store/selectors';
+import { useApp, useServices } from '../services';
+import { StatusIcon, formatDuration, formatTime, formatTokens, sessionStatusText, sessionTone, statusLabel } from './status';
+
+const EVENT_GLYPH: Record<TimelineEventType, string> = {
+  created: '✦',
+  status: '●',
+  log: '›',
+  plan: '☰',
+  'session-start': '▶',
+  'session-exit': '■',
+  error: '!',
+  usage: 'Σ',
+  retry: '↻',
+  'subtask-added': '+',
+  notice: 'i',
+};
+
+function TimelineItem({ event, title }: { event: TimelineEvent; title?: string }) {
+  const failedExit = event.type === 'session-exit' && event.exitCode !== undefined && event.exitCode !== 0;
+  const tone =
+    event.type === 'error' || failedExit || event.status === 'FAILED'
+      ? 'bad'
+      : event.status === 'COMPLETED' || (event.type === 'session-exit' && event.exitCode === 0)
+        ? 'good'
+        : event.status === 'BLOCKED'
+          ? 'warn'
+          : '';
+  return (
+    <li className={`timeline-item ${tone}`}>
+      <span className="timeline-glyph" aria-hidden="true">
+        {EVENT_GLYPH[event.type] ?? '·'}
+      </span>
+      <time className="timeline-time" dateTime={new Date(event.at).toISOString()}>
+        {formatTime(event.at)}
+      </time>
+      <span className="timeline-msg">
+        {title ? <span className="timeline-task">{title}: </span> : null}
+        {event.message}
+        {event.type === 'status' && event.status ? <span className="timeline-tag"> → {statusLabel(event.status)}</span> : null}
+        {event.type === 'session-exit' && event.exitCode !== undefined ? <span className="timeline-tag"> (exit code {event.exitCode})</span> : null}
+      </span>
+    </li>
+  );
+}
+
+export function TaskDetail() {
+  const { controller, store } = useServices();
+  const selectedTaskId = useApp((s) => s.selectedTaskId);
+  const taskId = useApp((s) => s.selectedTaskId ?? s.loadedRootId);
+  const task = useApp((s) => (taskId ? s.tasks.get(taskId) : undefined));
+  const detail = useApp((s) => (s.detail && s.detail.taskId === taskId ? s.detail : null));
+  const tasks = useApp((s) => s.tasks);
+  const selectSessions = useMemo(createSessionsSelector, []);
+  const sessions = useApp((s) => selectSessions(s, taskId));
+  const dependsOn = useMemo(() => (task ? task.dependsOn.map((id) => tasks.get(id)?.title ?? id) : []), [task, tasks]);
+
+  if (!task) return <aside className="detail" aria-label="Task detail" />;
+
+  const timeline = detail?.data ? [...detail.data.timeline].reverse() : [];
+  const showTaskNames = task.subtasks.length > 0;
+  const u = task.totalUsage;
+  const hasUsage = u && (u.inputTokens > 0 || u.outputTokens > 0 || (u.costUsd ?? 0) > 0);
+  const duration = task.startedAt ? (task.completedAt ?? Date.now()) - task.startedAt : null;
+  const canRetry = task.effectiveStatus === 'FAILED' && task.kind !== 'root';
+
+  return (
+    <aside className="detail" aria-label="Task detail">
+      <header className="detail-header">
+        <StatusIcon status={task.effectiveStatus} />
+        <h2 title={task.title}>{task.title}</h2>
+      </header>
+      <div className="detail-tags">
+        <span className={`pill tone-${task.effectiveStatus.toLowerCase()}`}>{statusLabel(task.effectiveStatus)}</span>
+        <span className="pill">{task.kind}</span>
+        {task.planId ? <span className="pill mono">{task.planId}</span> : null}
+        {task.agent ? <span className="pill">agent: {task.agent}</span> : null}
+        {canRetry ? (
+          <button type="button" className="btn btn-small btn-danger" onClick={() => void controller.retryTask(task.id)}>
+            Retry
+          </button>
+        ) : null}
+      </div>
+
+      <div className="detail-scroll">
+        {task.description ? (
+          <section className="detail-section">
+            <h3>{task.kind === 'root' ? 'Request' : 'Description'}</h3>
+            <p className="prewrap">{task.description}</p>
+          </section>
+        ) : null}
+
+        {task.result ? (
+          <section className="detail-section">
+            <h3>Result</h3>
+            <p className={`prewrap result tone-${task.effectiveStatus.toLowerCase()}`}>{task.result}</p>
+          </section>
+        ) : null}
+
+        <section className="detail-section">
+          <h3>Facts</h3>
+          <dl className="facts">
+            <dt>Progress</dt>
+            <dd>
+              {task.progress.done} of {task.progress.total} done
+            </dd>
+            {dependsOn.length > 0 ? (
+              <>
+                <dt>Waits for</dt>
+                <dd>{dependsOn.join(', ')}</dd>
+              </>
+            ) : null}
+            {task.startedAt ? (
+              <>
+                <dt>Started</dt>
+                <dd>{formatTime(task.startedAt)}</dd>
+              </>
+            ) : null}
+            {duration !== null ? (
+              <>
+                <dt>{task.completedAt ? 'Took' : 'Running for'}</dt>
+                <dd>{formatDuration(duration)}</dd>
+              </>
+            ) : null}
+            {hasUsage ? (
+              <>
+                <dt>Tokens</dt>
+                <dd>
+                  {formatTokens(u.inputTokens)} in · {formatTokens(u.outputTokens)} out
+                </dd>
+                {(u.costUsd ?? 0) > 0 ? (
+                  <>
+                    <dt>Cost</dt>
+                    <dd>${(u.costUsd ?? 0).toFixed(4)}</dd>
+                  </>
+                ) : null}
+              </>
+            ) : null}
+          </dl>
+        </section>
+
+        {sessions.length > 0 ? (
+          <section className="detail-section">
+            <h3>Sessions</h3>
+            <ul className="detail-sessions">
+              {sessions.map((s) => (
+                <li key={s.id}>
+                  <button
+                    type="button"
+                    className="session-link"
+                    onClick={() => {
+                      store.getState().setPrefs({ terminalLayout: 'tabs', terminalsCollapsed: false });
+                      store.getState().setActiveSession(s.id);
+                    }}
+                    title="Show this session's terminal"
+                  >
+                    <StatusIcon status={sessionTone(s)} />
+                    <span className="session-link-body">
+                      <span className="session-link-title">{tasks.get(s.taskId)?.title ?? s.title}</span>
+                      <span className="session-link-meta muted">
+                        {s.agent} · {s.agentProfile} · {sessionStatusText(s)}
+                      </span>
+                    </span>
+                  </button>
+                  {s.error ? <p className="session-error">{s.error}</p> : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+
+        <section className="detail-section">
+          <h3>
+            Timeline <span className="muted">(newest first)</span>
+          </h3>
+          {selectedTaskId === null ? (
+            <p className="muted">Select a task (or the request row) to load its timeline.</p>
+          ) : detail?.status === 'error' ? (
+            <p className="form-problem">
+              Could not load the timeline: {detail.error}{' '}
+              <button type="button" className="btn btn-small" onClick={() => void controller.loadDetail(task.id)}>
+                Try again
+              </button>
+            </p>
+          ) : !detail || (detail.status === 'loading' && !detail.data) ? (
+            <p className="muted">Loading…</p>
+          ) : timeline.length === 0 ? (
+            <p className="muted">Nothing happened yet.</p>
+          ) : (
+            <ol className="timeline">
+              {timeline.map((e) => (
+                <TimelineItem key={e.seq} event={e} title={showTaskNames && e.taskId !== task.id ? tasks.get(e.taskId)?.title : undefined} />
+              ))}
+            </ol>
+          )}
+        </section>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,251 @@
+// One xterm.js terminal per session. Mounted only while visible; on mount it replays the session's
+// output, then follows live data (renderer/terminal/connect.ts). WebGL renderer when available, the
+// DOM renderer otherwise (and after a lost WebGL context).
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Terminal, type ITheme } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import type { SessionInfo } from '../../main/core/types';
+import { errorMessage } from '../api/errors';
+import { isLiveSession } from '../store/selectors';
+import { connectTerminal } from '../terminal/connect';
+import { useApp, useServices } from '../services';
+import { StatusIcon, sessionStatusText, sessionTone } from './status';
+
+export const TERMINAL_THEME: ITheme = {
+  background: '#0f1117',
+  foreground: '#d4d7de',
+  cursor: '#8ab4ff',
+  cursorAccent: '#0f1117',
+  selectionBackground: '#2c3b5a',
+  scrollbarSliderBackground: 'rgba(120, 132, 165, 0.22)',
+  scrollbarSliderHoverBackground: 'rgba(120, 132, 165, 0.4)',
+  scrollbarSliderActiveBackground: 'rgba(140, 155, 195, 0.5)',
+  black: '#1b1f2a',
+  red: '#f2777a',
+  green: '#8fd18b',
+  yellow: '#f0c674',
+  blue: '#7aa2f7',
+  magenta: '#c49bf2',
+  cyan: '#6fd3d8',
+  white: '#d4d7de',
+  brightBlack: '#5c6370',
+  brightRed: '#ff8f91',
+  brightGreen: '#a8e6a3',
+  brightYellow: '#ffd98a',
+  brightBlue: '#9bbcff',
+  brightMagenta: '#d9b8ff',
+  brightCyan: '#8eeaee',
+  brightWhite: '#ffffff',
+};
+
+/** Only http(s) links open, in a new window (Electron's main process vets it again). */
+function openLink(_event: MouseEvent, uri: string): void {
+  try {
+    const url = new URL(uri);
+    if (url.protocol === 'http:' || url.protocol === 'https:') window.open(url.toString(), '_blank', 'noopener,noreferrer');
+  } catch {
+    // not a URL
+  }
+}
+
+function loadRenderer(term: Terminal): void {
+  try {
+    const webgl = new WebglAddon();
+    webgl.onContextLoss(() => webgl.dispose()); // xterm falls back to the DOM renderer
+    term.loadAddon(webgl);
+  } catch (error) {
+    console.info('maestro: WebGL terminal renderer unavailable, using the DOM renderer', errorMessage(error));
+  }
+}
+
+export function TerminalPane({ session, title }: { session: SessionInfo; title: string }) {
+  const { api, router, store } = useServices();
+  const scrollback = useApp((s) => s.settings?.scrollback ?? 1000);
+  const epoch = useApp((s) => s.connectionEpoch);
+  const host = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const live = isLiveSession(session);
+  const sessionId = session.id;
+
+  // Creates the terminal once per session (and again after a reconnect: live data had a gap).
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const info = store.getState().sessions.get(sessionId);
+    const term = new Terminal({
+      cols: info?.cols ?? 80,
+      rows: info?.rows ?? 24,
+      disableStdin: !info || !isLiveSession(info),
+      scrollback: store.getState().settings?.scrollback ?? 1000,
+      theme: TERMINAL_THEME,
+      fontFamily: "'JetBrains Mono', 'Cascadia Code', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+      fontSize: 12,
+      lineHeight: 1.15,
+      cursorBlink: false,
+      allowProposedApi: true, // the search addon's match decorations
+    });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(new WebLinksAddon(openLink));
+    term.open(el);
+    loadRenderer(term);
+    termRef.current = term;
+    searchRef.current = search;
+
+    const connection = connectTerminal({ api, router, sessionId, term });
+
+    const input = term.onData((data) => {
+      api.call('session.write', { sessionId, data }).catch(() => {
+        // Typing into a session that just ended: nothing to do.
+      });
+    });
+
+    let resizeTimer: ReturnType<typeof setTimeout> | null = null;
+    const resized = term.onResize(({ cols: c, rows: r }) => {
+      if (resizeTimer) clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => {
+        const current = store.getState().sessions.get(sessionId);
+        if (!current || !isLiveSession(current)) return;
+        api.call('session.resize', { sessionId, cols: c, rows: r }).catch(() => {});
+      }, 100);
+    });
+
+    let frame = 0;
+    const refit = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (el.clientWidth > 0 && el.clientHeight > 0) {
+          try {
+            fit.fit();
+          } catch {
+            // not attached yet
+          }
+        }
+      });
+    };
+    const ro = new ResizeObserver(refit);
+    ro.observe(el);
+    refit();
+
+    return () => {
+      cancelAnimationFrame(frame);
+      if (resizeTimer) clearTimeout(resizeTimer);
+      ro.disconnect();
+      input.dispose();
+      resized.dispose();
+      connection.dispose();
+      termRef.current = null;
+      searchRef.current = null;
+      term.dispose();
+    };
+  }, [api, router, store, sessionId, epoch]);
+
+  useEffect(() => {
+    if (termRef.current) termRef.current.options.scrollback = scrollback;
+  }, [scrollback]);
+
+  useEffect(() => {
+    if (termRef.current) termRef.current.options.disableStdin = !live;
+  }, [live]);
+
+  const find = (backwards: boolean) => {
+    const search = searchRef.current;
+    if (!search || !query) return;
+    const opts = {
+      incremental: false,
+      decorations: {
+        matchBackground: '#3b4f7a',
+        activeMatchBackground: '#d19a2c',
+        matchOverviewRuler: '#3b4f7a',
+        activeMatchColorOverviewRuler: '#d19a2c',
+      },
+    };
+    if (backwards) search.findPrevious(query, opts);
+    else search.findNext(query, opts);
+  };
+
+  const closeSearch = () => {
+    searchRef.current?.clearDecorations();
+    setSearchOpen(false);
+    termRef.current?.focus();
+  };
+
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      find(e.shiftKey);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      closeSearch();
+    }
+  };
+
+  return (
+    <section className={`term-pane${live ? ' live' : ''}`} aria-label={`Terminal: ${title}`}>
+      <header className="term-header">
+        <StatusIcon status={sessionTone(session)} />
+        <span className="term-title" title={title}>
+          {title}
+        </span>
+        <span className="badge">{session.agent}</span>
+        <span className="badge badge-dim">{session.agentProfile}</span>
+        <span className={`term-status tone-${sessionTone(session).toLowerCase()}`}>{sessionStatusText(session)}</span>
+        <span className="spacer" />
+        {searchOpen ? (
+          <span className="term-search" role="search">
+            <input
+              type="search"
+              aria-label="Search in terminal"
+              placeholder="Find"
+              value={query}
+              autoFocus
+              onChange={(e) => setQuery(e.target.value)}
+              onKeyDown={onSearchKey}
+            />
+            <button type="button" className="icon-btn" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => find(true)}>
+              ↑
+            </button>
+            <button type="button" className="icon-btn" aria-label="Next match" title="Next match (Enter)" onClick={() => find(false)}>
+              ↓
+            </button>
+            <button type="button" className="icon-btn" aria-label="Close search" title="Close search" onClick={closeSearch}>
+              ✕
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="icon-btn" aria-label="Search output" title="Search output" onClick={() => setSearchOpen(true)}>
+            ⌕
+          </button>
+        )}
+        {live ? <StopButton sessionId={sessionId} /> : null}
+      </header>
+      <div className="term-body" ref={host} />
+    </section>
+  );
+}
+
+function StopButton({ sessionId }: { sessionId: string }) {
+  const { controller } = useServices();
+  const [stopping, setStopping] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn btn-small btn-danger"
+      disabled={stopping}
+      onClick={() => {
+        setStopping(true);
+        void controller.stopSession(sessionId).finally(() => setStopping(false));
+      }}
+    >
+      {stopping ? 'Stopping…' : 'Stop'}
+    </button>
+  );
+}

@@ -1,0 +1,158 @@
+// Markup tests of the views with react-dom/server (node environment: effects do not run, so no
+// xterm is created; what is checked is the rendered structure and its accessibility attributes).
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { ReactElement } from 'react';
+import { buildTree, makeSession, snapshotOf, summaryOf } from '../dev/fixtures';
+import { FakeApi, manualScheduler } from '../dev/test-utils';
+import { ServicesProvider } from '../services';
+import { AppController } from '../store/controller';
+import { createStore } from 'zustand/vanilla';
+import { createAppStore, type AppState, type AppStore } from '../store/store';
+import { TerminalRouter } from '../terminal/router';
+import { Banners } from './Banners';
+import { RequestBox } from './RequestBox';
+import { Sidebar } from './Sidebar';
+import { TaskTree } from './TaskTree';
+import { GRID_MAX, TerminalArea } from './TerminalArea';
+
+function render(prepared: AppStore, ui: ReactElement): string {
+  // Server rendering reads a store's *initial* state (useSyncExternalStore's server snapshot), so the
+  // views get a store that starts from the prepared state.
+  const store = createStore<AppState>()(() => prepared.getState());
+  const api = new FakeApi();
+  const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler });
+  return renderToStaticMarkup(
+    <ServicesProvider services={{ api, store, controller, router: new TerminalRouter(api) }}>{ui}</ServicesProvider>,
+  );
+}
+
+/** Parses the markup into elements with their attributes (enough for these assertions). */
+function elements(html: string): { tag: string; attrs: Record<string, string>; text: string }[] {
+  const out: { tag: string; attrs: Record<string, string>; text: string }[] = [];
+  const re = /<([a-z]+)((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*\/?>([^<]*)/g;
+  for (let m = re.exec(html); m; m = re.exec(html)) {
+    const attrs: Record<string, string> = {};
+    for (const a of m[2].matchAll(/([a-zA-Z-]+)(?:="([^"]*)")?/g)) attrs[a[1]] = a[2] ?? '';
+    out.push({ tag: m[1], attrs, text: m[3] });
+  }
+  return out;
+}
+
+function loaded(groups: number, perGroup: number, status?: (id: string) => 'PENDING' | 'FAILED' | 'COMPLETED' | 'IN_PROGRESS') {
+  const store = createAppStore();
+  const tasks = buildTree('r', groups, perGroup, status);
+  store.getState().selectRoot('r');
+  store.getState().applySnapshot(snapshotOf(tasks, 'r'));
+  return store;
+}
+
+describe('TaskTree', () => {
+  it('renders a tree of treeitems with level, expansion, selection and position', () => {
+    const store = loaded(2, 1);
+    store.getState().selectTask('r-g1');
+    store.getState().setCollapsed('r-g2');
+    const els = elements(render(store, <TaskTree />));
+    expect(els.find((e) => e.attrs.role === 'tree')?.attrs['aria-label']).toBe('Task tree');
+    const items = els.filter((e) => e.attrs.role === 'treeitem');
+    expect(items.map((e) => [e.attrs.id, e.attrs['aria-level'], e.attrs['aria-expanded'], e.attrs['aria-selected']])).toEqual([
+      ['task-row-r', '1', 'true', 'false'],
+      ['task-row-r-g1', '2', 'true', 'true'],
+      ['task-row-r-g1-s1', '3', undefined, 'false'],
+      ['task-row-r-g2', '2', 'false', 'false'],
+    ]);
+    expect(items[3].attrs['aria-posinset']).toBe('2');
+    expect(items[3].attrs['aria-setsize']).toBe('2');
+  });
+
+  it('shows a Retry button on each failed subtask and group, and nowhere else', () => {
+    const store = loaded(2, 2, (id) => (id === 'g1.s2' ? 'FAILED' : id.startsWith('g2') ? 'COMPLETED' : 'PENDING'));
+    const html = render(store, <TaskTree />);
+    const els = elements(html);
+    const retries = els.filter((e) => e.tag === 'button' && e.text === 'Retry');
+    expect(retries).toHaveLength(2); // group g1 (effectively failed) and its subtask s2
+    expect(html).toMatch(/aria-label="Subtask 1\.2, Failed"/);
+    expect(html).toMatch(/aria-label="Group 1, Failed"/);
+  });
+
+  it('renders only a window of rows for a 10,000-task tree', () => {
+    const store = loaded(100, 99);
+    const items = elements(render(store, <TaskTree />)).filter((e) => e.attrs.role === 'treeitem');
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.length).toBeLessThan(50);
+  });
+
+  it('says so when nothing runs under the running filter', () => {
+    const store = loaded(1, 1);
+    store.getState().setTreeFilter('running');
+    expect(render(store, <TaskTree />)).toContain('Nothing is running right now.');
+  });
+});
+
+describe('TerminalArea', () => {
+  function withSessions(n: number) {
+    const store = loaded(1, 1);
+    store.getState().applyEvents(
+      Array.from({ length: n }, (_, i) => ({
+        event: 'session.changed' as const,
+        payload: makeSession({ id: `w${i}`, rootId: 'r', taskId: 'r-g1', status: i === 0 ? 'running' : 'exited', exitCode: 0 }),
+      })),
+    );
+    return store;
+  }
+  const panes = (html: string) => elements(html).filter((e) => e.tag === 'section' && e.attrs.class?.startsWith('term-pane')).length;
+
+  it('mounts at most GRID_MAX panes in grid mode and lists the rest', () => {
+    const html = render(withSessions(8), <TerminalArea />);
+    expect(panes(html)).toBe(GRID_MAX);
+    expect(html).toContain('2 more:');
+  });
+
+  it('mounts exactly one pane in tabs mode, none when collapsed', () => {
+    const store = withSessions(3);
+    store.getState().setPrefs({ terminalLayout: 'tabs' });
+    const html = render(store, <TerminalArea />);
+    expect(panes(html)).toBe(1);
+    expect(elements(html).filter((e) => e.attrs.role === 'tab')).toHaveLength(3);
+    store.getState().setPrefs({ terminalsCollapsed: true });
+    expect(panes(render(store, <TerminalArea />))).toBe(0);
+  });
+
+  it('offers Stop only for running sessions', () => {
+    const html = render(withSessions(2), <TerminalArea />);
+    expect(elements(html).filter((e) => e.tag === 'button' && e.text === 'Stop')).toHaveLength(1);
+  });
+});
+
+describe('other views', () => {
+  it('the sidebar marks the selected request', () => {
+    const store = createAppStore();
+    const a = summaryOf(buildTree('a', 1, 1).get('a')!);
+    const b = summaryOf(buildTree('b', 1, 1).get('b')!);
+    store.getState().setRoots([a, b]);
+    store.getState().selectRoot('a');
+    const els = elements(render(store, <Sidebar />));
+    const current = els.filter((e) => e.attrs['aria-current'] === 'true');
+    expect(current).toHaveLength(1);
+    expect(current[0].attrs.title).toBe(a.title);
+    expect(els.some((e) => e.tag === 'button' && e.attrs['aria-label'] === 'Settings')).toBe(true);
+  });
+
+  it('banners show notices with a Dismiss button', () => {
+    const store = createAppStore();
+    store.getState().pushNotice({ level: 'error', message: 'Retry failed: boom' });
+    const html = render(store, <Banners />);
+    expect(html).toContain('Retry failed: boom');
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('aria-label="Dismiss"');
+  });
+
+  it('every control of the request box has a label', () => {
+    const store = createAppStore();
+    const els = elements(render(store, <RequestBox />));
+    const labelled = new Set(els.filter((e) => e.tag === 'label').map((e) => e.attrs.for));
+    const controls = els.filter((e) => ['textarea', 'input', 'select'].includes(e.tag));
+    expect(controls.length).toBeGreaterThanOrEqual(3);
+    for (const c of controls) expect(labelled.has(c.attrs.id)).toBe(true);
+  });
+});

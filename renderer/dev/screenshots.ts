@@ -1,0 +1,116 @@
+// Screenshots of the renderer against the dev mock, for looking at the UI.
+//   npx vite build && npx vite preview --port 4173 --strictPort &
+//   npx tsx renderer/dev/screenshots.ts [http://127.0.0.1:4173/] [out-dir]
+// Needs Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:4173/';
+const out = process.argv[3] ?? 'dist/screenshots';
+mkdirSync(out, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const problems: string[] = [];
+
+async function open(query: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('GL Driver Message')) problems.push(`[${query}] console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`[${query}] page error: ${e.message}`));
+  await page.goto(new URL(query, base).toString());
+  return page;
+}
+
+const shot = async (page: Page, name: string) => {
+  await page.screenshot({ path: join(out, `${name}.png`) });
+  console.log(`saved ${name}.png`);
+};
+
+try {
+  // 1. The demo plan: tree, detail of the root, streaming terminals in a grid.
+  const page = await open('?mock=1');
+  await page.getByRole('treeitem').first().waitFor();
+  await page.waitForTimeout(2500);
+  await shot(page, '01-overview');
+
+  // 2. Keyboard: focus the tree, walk down to the failed subtask, check the ARIA state.
+  await page.getByRole('tree', { name: 'Task tree' }).focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  const selected = await page.locator('[role="treeitem"][aria-selected="true"]').getAttribute('aria-label');
+  console.log('selected after 3× ArrowDown:', selected);
+  await page.keyboard.press('ArrowLeft'); // on a leaf: moves to the parent group
+  await page.keyboard.press('ArrowLeft'); // on an expanded group: collapses it
+  const group = page.locator('[role="treeitem"][aria-selected="true"]');
+  console.log('after ←←:', await group.getAttribute('aria-label'), 'aria-expanded =', await group.getAttribute('aria-expanded'));
+  await page.keyboard.press('ArrowRight');
+  console.log('after →: aria-expanded =', await group.getAttribute('aria-expanded'));
+  await page.getByRole('treeitem', { name: /Add email index/ }).click();
+  await page.waitForTimeout(900);
+  await shot(page, '02-failed-subtask');
+
+  // 3. Tabs layout with a single pane, and the search box.
+  await page.getByRole('treeitem', { name: /Add billing/ }).click();
+  await page.getByRole('button', { name: 'Tabs' }).click();
+  await page.waitForTimeout(600);
+  await page.getByRole('button', { name: 'Search output' }).click();
+  await page.getByRole('searchbox', { name: 'Search in terminal' }).fill('handlers');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(400);
+  await shot(page, '03-tabs-search');
+  const panes = await page.locator('.xterm').count();
+  console.log('xterm instances mounted in tabs mode:', panes);
+
+  // 4. Retry the failed group: it goes back to work.
+  await page.getByRole('button', { name: 'Grid' }).click();
+  const retries = page.getByRole('button', { name: 'Retry', exact: true });
+  console.log('Retry buttons:', await retries.count());
+  await retries.first().click();
+  await page.waitForTimeout(1800);
+  await shot(page, '04-after-retry');
+
+  // 5. Settings dialog.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.waitForTimeout(300);
+  await shot(page, '05-settings');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // 6. New request: the box, then Ctrl+Enter creates and selects the root.
+  await page.getByRole('button', { name: 'New request' }).click();
+  await page.getByLabel('What should the agents do?').fill('Add CSV export to the orders page');
+  await page.getByLabel('Agent', { exact: true }).selectOption('custom');
+  await page.getByLabel('Command', { exact: true }).fill('my-agent --yolo');
+  await shot(page, '06-new-request');
+  await page.getByLabel('What should the agents do?').press('Control+Enter');
+  await page.waitForTimeout(2500);
+  await shot(page, '07-new-root-planned');
+  await page.close();
+
+  // 7. A 10,000-task tree: only the rows in view are in the DOM.
+  const big = await open('?mock=1&big=10000');
+  await big.getByRole('button', { name: /Large plan/ }).click();
+  await big.getByRole('treeitem').first().waitFor();
+  await big.waitForTimeout(500);
+  console.log('treeitems in the DOM for the large tree:', await big.getByRole('treeitem').count());
+  await big.getByRole('tree').focus();
+  await big.keyboard.press('End');
+  await big.waitForTimeout(300);
+  await shot(big, '08-big-tree-end');
+  await big.getByRole('button', { name: /Running only/ }).click();
+  await big.waitForTimeout(300);
+  await shot(big, '09-big-tree-running');
+  await big.close();
+
+  // 8. First run: no requests yet.
+  const empty = await open('?mock=1&empty=1');
+  await empty.getByText('What should your agents build?').waitFor();
+  await shot(empty, '10-empty');
+  await empty.close();
+} finally {
+  await browser.close();
+  console.log(problems.length ? `\n${problems.length} console problems:\n${problems.join('\n')}` : '\nno console problems');
+}

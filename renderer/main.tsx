@@ -1,0 +1,63 @@
+// Entry point: picks the API (Electron bridge, WebSocket, or the dev mock with `?mock=1`), creates the
+// store and controller, and renders the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xterm/xterm/css/xterm.css';
+import './styles.css';
+import type { MaestroApi } from '../preload/contract';
+import { getApi, setApi, type ConnectionAware } from './api/index';
+import { App } from './components/App';
+import { loadPrefs, savePrefs } from './prefs';
+import { ServicesProvider } from './services';
+import { AppController } from './store/controller';
+import { createAppStore } from './store/store';
+import { TerminalRouter } from './terminal/router';
+
+const ROOT_HASH = /^#\/root\/(.+)$/;
+
+async function pickApi(): Promise<MaestroApi & Partial<ConnectionAware>> {
+  const params = new URLSearchParams(window.location.search);
+  if (params.get('mock') === '1' && !window.maestro) {
+    const { createMockApi } = await import('./dev/mock-api');
+    const api = createMockApi({ bigTree: Number(params.get('big')) || 0, empty: params.get('empty') === '1' });
+    setApi(api);
+    return api;
+  }
+  return getApi();
+}
+
+async function boot(): Promise<void> {
+  const api = await pickApi();
+  const store = createAppStore(loadPrefs());
+  const hash = ROOT_HASH.exec(window.location.hash);
+  const controller = new AppController(api, store, { initialRootId: hash ? decodeURIComponent(hash[1]) : null });
+  const router = new TerminalRouter(api);
+  router.start();
+  controller.start();
+
+  // Keep the selected root in the URL (a reload reopens it) and the UI preferences in storage.
+  store.subscribe((s, prev) => {
+    if (s.selectedRootId !== prev.selectedRootId) {
+      const url = new URL(window.location.href);
+      url.hash = s.selectedRootId ? `#/root/${encodeURIComponent(s.selectedRootId)}` : '';
+      window.history.replaceState(window.history.state, '', url.toString());
+    }
+    if (s.prefs !== prev.prefs) savePrefs(s.prefs);
+  });
+
+  const el = document.getElementById('root');
+  if (!el) throw new Error('index.html has no #root element');
+  createRoot(el).render(
+    <StrictMode>
+      <ServicesProvider services={{ api, store, controller, router }}>
+        <App />
+      </ServicesProvider>
+    </StrictMode>,
+  );
+}
+
+boot().catch((error: unknown) => {
+  console.error(error);
+  const el = document.getElementById('root');
+  if (el) el.textContent = `Maestro could not start: ${error instanceof Error ? error.message : String(error)}`;
+});

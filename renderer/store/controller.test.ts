@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { Settings, TaskDetail } from '../../preload/contract';
+import { ApiError } from '../../preload/wire';
+import { buildTree, makeSession, snapshotOf, summaryOf } from '../dev/fixtures';
+import { FakeApi, deferred, manualScheduler, manualTimers, settle } from '../dev/test-utils';
+import { AppController } from './controller';
+import { createAppStore } from './store';
+
+const settings: Settings = {
+  concurrency: 3,
+  defaultAgentProfile: 'claude',
+  customAgentCommand: '',
+  model: 'claude-x',
+  maxTokens: 4096,
+  maxTurns: 50,
+  approvePlans: false,
+  showOrchestrator: false,
+  scrollback: 2000,
+};
+
+function setup() {
+  const older = buildTree('old', 1, 1);
+  const newer = buildTree('new', 2, 2);
+  const api = new FakeApi({
+    'roots.list': () => [summaryOf(older.get('old')!), summaryOf(newer.get('new')!)],
+    'settings.get': () => settings,
+    'tree.get': ({ rootId }) => snapshotOf(rootId === 'new' ? newer : older, rootId),
+  });
+  const store = createAppStore();
+  const frames = manualScheduler();
+  const clock = manualTimers();
+  const controller = new AppController(api, store, { scheduler: frames.scheduler, timers: clock.timers, detailDelayMs: 100 });
+  return { api, store, frames, clock, controller, newer, older };
+}
+
+describe('AppController', () => {
+  it('start loads roots and settings, selects the newest root and loads its tree', async () => {
+    const { api, store, controller } = setup();
+    controller.start();
+    await settle();
+    const s = store.getState();
+    expect(s.connection).toBe('open');
+    expect(s.settings?.defaultAgentProfile).toBe('claude');
+    expect(s.roots.map((r) => r.id)).toEqual(['new', 'old']);
+    expect(s.selectedRootId).toBe('new');
+    expect(s.loadedRootId).toBe('new');
+    expect(s.tasks.size).toBe(7);
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'new' }]);
+  });
+
+  it('selects the initial root when it exists', async () => {
+    const { api, store } = setup();
+    const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler, initialRootId: 'old' });
+    controller.start();
+    await settle();
+    expect(store.getState().loadedRootId).toBe('old');
+  });
+
+  it('coalesces events: nothing changes until the frame, then one update', async () => {
+    const { api, store, frames, controller, newer } = setup();
+    controller.start();
+    await settle();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    const g1 = newer.get('new-g1')!;
+    for (const status of ['IN_PROGRESS', 'FAILED'] as const) {
+      api.emit('tasks.changed', { rootId: 'new', tasks: [{ ...g1, effectiveStatus: status }] });
+    }
+    api.emit('session.changed', makeSession({ id: 's1', rootId: 'new', taskId: 'new-g1' }));
+    api.emit('notice', { level: 'warning', message: 'rate limited' });
+    expect(updates).toBe(0);
+    expect(frames.requested).toBe(1);
+    frames.frame();
+    expect(updates).toBe(1);
+    const s = store.getState();
+    expect(s.tasks.get('new-g1')!.effectiveStatus).toBe('FAILED');
+    expect(s.sessions.has('s1')).toBe(true);
+    expect(s.notices[0].message).toBe('rate limited');
+  });
+
+  it('a snapshot wins over older events still waiting for their frame', async () => {
+    const { api, store, frames, controller, newer } = setup();
+    controller.start();
+    await settle();
+    const g1 = newer.get('new-g1')!;
+    const pending = deferred<ReturnType<typeof snapshotOf>>();
+    api.handle('tree.get', () => pending.promise);
+    const reload = controller.loadTree('new');
+    api.emit('tasks.changed', { rootId: 'new', tasks: [{ ...g1, effectiveStatus: 'IN_PROGRESS' }] });
+    const fresh = new Map(newer);
+    fresh.set('new-g1', { ...g1, effectiveStatus: 'COMPLETED' });
+    pending.resolve(snapshotOf(fresh, 'new'));
+    await reload;
+    frames.frame();
+    expect(store.getState().tasks.get('new-g1')!.effectiveStatus).toBe('COMPLETED');
+  });
+
+  it('createRoot selects the new root at once', async () => {
+    const { api, store, controller } = setup();
+    controller.start();
+    await settle();
+    const made = buildTree('made', 1, 0);
+    api.handle('roots.create', () => snapshotOf(made, 'made'));
+    expect(await controller.createRoot({ request: 'Do it', agentProfile: 'builtin' })).toBe(true);
+    const s = store.getState();
+    expect(s.selectedRootId).toBe('made');
+    expect(s.loadedRootId).toBe('made');
+    expect(s.roots[0].id).toBe('made');
+    expect(api.callsOf('roots.create')).toEqual([{ request: 'Do it', agentProfile: 'builtin' }]);
+  });
+
+  it('failed calls become error notices', async () => {
+    const { api, store, controller } = setup();
+    controller.start();
+    await settle();
+    api.handle('task.retry', () => {
+      throw new ApiError('conflict', 'task is not failed');
+    });
+    await controller.retryTask('new-g1');
+    expect(store.getState().notices[0]).toMatchObject({ level: 'error', message: 'Retry failed: task is not failed' });
+    api.handle('roots.create', () => {
+      throw new ApiError('bad-request', 'the request must not be empty');
+    });
+    expect(await controller.createRoot({ request: ' ' })).toBe(false);
+    expect(store.getState().notices[0].message).toContain('the request must not be empty');
+  });
+
+  it('selecting a task loads its detail after the delay, only for the last selection', async () => {
+    const { api, store, clock, controller, newer } = setup();
+    controller.start();
+    await settle();
+    api.handle('task.show', ({ id }): TaskDetail => ({ task: newer.get(id)!, subtasks: [], timeline: [], sessions: [] }));
+    controller.selectTask('new-g1');
+    controller.selectTask('new-g2');
+    expect(store.getState().selectedTaskId).toBe('new-g2');
+    expect(api.callsOf('task.show')).toEqual([]);
+    clock.advance(100);
+    await settle();
+    expect(api.callsOf('task.show')).toEqual([{ id: 'new-g2', timelineLimit: 200 }]);
+    expect(store.getState().detail).toMatchObject({ taskId: 'new-g2', status: 'ready' });
+    controller.selectTask(null);
+    expect(store.getState().detail).toBeNull();
+  });
+
+  it('re-fetches roots, the tree and the detail after a reconnect and bumps the epoch', async () => {
+    const { api, store, controller, newer } = setup();
+    controller.start();
+    await settle();
+    api.handle('task.show', ({ id }): TaskDetail => ({ task: newer.get(id)!, subtasks: [], timeline: [], sessions: [] }));
+    await controller.loadDetail('new-g1');
+    store.getState().selectTask('new-g1');
+    api.calls.length = 0;
+    api.setConnection({ state: 'reconnecting', reconnected: false });
+    expect(store.getState().connection).toBe('reconnecting');
+    api.setConnection({ state: 'open', reconnected: true });
+    await settle();
+    expect(store.getState().connectionEpoch).toBe(1);
+    expect(api.calls.map((c) => c.method).sort()).toEqual(['roots.list', 'settings.get', 'task.show', 'tree.get']);
+  });
+
+  it('stop unsubscribes from the engine', async () => {
+    const { api, controller } = setup();
+    const stop = controller.start();
+    expect(api.listenerCount('tasks.changed')).toBe(1);
+    stop();
+    expect(api.listenerCount('tasks.changed')).toBe(0);
+  });
+});

@@ -1,0 +1,206 @@
+// Wires the API to the store: loads state, feeds engine events through the per-frame coalescer,
+// re-fetches after a reconnect, and turns failed calls into error notices.
+import type { CommandParams, MaestroApi, Settings } from '../../preload/contract';
+import { errorMessage } from '../api/errors';
+import { isConnectionAware } from '../api/index';
+import type { Timers } from '../api/ws-client';
+import { Coalescer, animationFrameScheduler, type FrameScheduler } from './coalesce';
+import type { AppStore, StoreEvent } from './store';
+
+export interface ControllerOptions {
+  scheduler?: FrameScheduler;
+  timers?: Timers;
+  /** Delay before the detail of a newly selected task is fetched (arrow keys move fast). */
+  detailDelayMs?: number;
+  /** Root to select once the roots are loaded (e.g. from the URL). */
+  initialRootId?: string | null;
+}
+
+const BUFFERED_EVENTS = ['tasks.changed', 'session.changed', 'roots.changed', 'timeline.event', 'notice'] as const;
+
+export class AppController {
+  readonly coalescer: Coalescer<StoreEvent>;
+  private readonly timers: Timers;
+  private readonly detailDelayMs: number;
+  private detailTimer: unknown = null;
+  private initialRootId: string | null;
+  private treeRequest = 0;
+
+  constructor(
+    readonly api: MaestroApi,
+    readonly store: AppStore,
+    opts: ControllerOptions = {},
+  ) {
+    this.coalescer = new Coalescer((batch) => store.getState().applyEvents(batch), opts.scheduler ?? animationFrameScheduler);
+    this.timers = opts.timers ?? {
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+    };
+    this.detailDelayMs = opts.detailDelayMs ?? 120;
+    this.initialRootId = opts.initialRootId ?? null;
+  }
+
+  /** Subscribes to the engine and loads the first state. Returns a function that stops it all. */
+  start(): () => void {
+    const offs = BUFFERED_EVENTS.map((event) =>
+      this.api.on(event, (payload) => this.coalescer.push({ event, payload } as StoreEvent)),
+    );
+    const api = this.api;
+    if (isConnectionAware(api)) {
+      offs.push(
+        api.onConnection((info) => {
+          this.store.getState().setConnection(info.state, info.reconnected);
+          if (info.state === 'open' && info.reconnected) void this.refresh();
+        }),
+      );
+      this.store.getState().setConnection(api.connection.state);
+    } else {
+      this.store.getState().setConnection('open');
+    }
+    void this.refresh();
+    return () => {
+      for (const off of offs) off();
+      this.coalescer.dispose();
+      if (this.detailTimer !== null) this.timers.clearTimeout(this.detailTimer);
+    };
+  }
+
+  /** Loads roots, settings, the selected tree and the open detail again. */
+  async refresh(): Promise<void> {
+    await Promise.all([this.loadRoots(), this.loadSettings()]);
+    const { selectedRootId, selectedTaskId, roots } = this.store.getState();
+    if (selectedRootId === null) {
+      // First load: the root named in the URL if it exists, else the newest request.
+      const wanted = this.initialRootId && roots.some((r) => r.id === this.initialRootId) ? this.initialRootId : null;
+      this.initialRootId = null;
+      const first = wanted ?? roots[0]?.id ?? null;
+      if (first) await this.selectRoot(first);
+      return;
+    }
+    await this.loadTree(selectedRootId);
+    if (selectedTaskId) await this.loadDetail(selectedTaskId);
+  }
+
+  async loadRoots(): Promise<void> {
+    try {
+      const roots = await this.api.call('roots.list', {});
+      this.coalescer.flush();
+      this.store.getState().setRoots(roots);
+    } catch (error) {
+      this.report('Could not load the requests', error);
+    }
+  }
+
+  async loadSettings(): Promise<void> {
+    try {
+      this.store.getState().setSettings(await this.api.call('settings.get', {}));
+    } catch (error) {
+      this.report('Could not load the settings', error);
+    }
+  }
+
+  async selectRoot(rootId: string | null): Promise<void> {
+    const s = this.store.getState();
+    const needsLoad = rootId !== null && (rootId !== s.selectedRootId || s.loadedRootId !== rootId);
+    s.selectRoot(rootId);
+    if (needsLoad) await this.loadTree(rootId);
+  }
+
+  async loadTree(rootId: string): Promise<void> {
+    const request = ++this.treeRequest;
+    try {
+      const snapshot = await this.api.call('tree.get', { rootId });
+      if (request !== this.treeRequest) return;
+      // Events buffered so far are older than the snapshot: apply them first so it wins.
+      this.coalescer.flush();
+      const s = this.store.getState();
+      s.applySnapshot(snapshot);
+      // A freshly opened request shows itself: the root row is selected (all sessions, its timeline).
+      if (this.store.getState().loadedRootId === rootId && s.selectedTaskId === null) this.selectTask(rootId);
+    } catch (error) {
+      if (request !== this.treeRequest) return;
+      this.store.getState().setTreeError(errorMessage(error));
+      this.report('Could not load the task tree', error);
+    }
+  }
+
+  /** Starts a new request; the new root is selected at once. Returns whether it worked. */
+  async createRoot(params: CommandParams<'roots.create'>): Promise<boolean> {
+    try {
+      const snapshot = await this.api.call('roots.create', params);
+      this.coalescer.flush();
+      this.treeRequest++; // a tree.get still in flight must not replace the new root
+      const s = this.store.getState();
+      s.selectRoot(snapshot.rootId);
+      s.applySnapshot(snapshot);
+      this.selectTask(snapshot.rootId);
+      return true;
+    } catch (error) {
+      this.report('Could not start the request', error);
+      return false;
+    }
+  }
+
+  /** Selects a task (or the whole root with null); its detail loads after a short delay. */
+  selectTask(taskId: string | null): void {
+    const s = this.store.getState();
+    s.selectTask(taskId);
+    if (this.detailTimer !== null) this.timers.clearTimeout(this.detailTimer);
+    this.detailTimer = null;
+    if (taskId === null) {
+      s.setDetail(null);
+      return;
+    }
+    if (s.detail?.taskId === taskId) return;
+    this.detailTimer = this.timers.setTimeout(() => {
+      this.detailTimer = null;
+      void this.loadDetail(taskId);
+    }, this.detailDelayMs);
+  }
+
+  async loadDetail(taskId: string): Promise<void> {
+    const s = this.store.getState();
+    const previous = s.detail?.taskId === taskId ? s.detail.data : null;
+    s.setDetail({ taskId, status: 'loading', data: previous });
+    try {
+      const data = await this.api.call('task.show', { id: taskId, timelineLimit: 200 });
+      if (this.store.getState().selectedTaskId !== taskId) return;
+      this.store.getState().setDetail({ taskId, status: 'ready', data });
+    } catch (error) {
+      if (this.store.getState().selectedTaskId !== taskId) return;
+      this.store.getState().setDetail({ taskId, status: 'error', data: previous, error: errorMessage(error) });
+    }
+  }
+
+  async retryTask(taskId: string): Promise<void> {
+    try {
+      await this.api.call('task.retry', { id: taskId });
+    } catch (error) {
+      this.report('Retry failed', error);
+    }
+  }
+
+  async stopSession(sessionId: string): Promise<void> {
+    try {
+      await this.api.call('session.stop', { sessionId });
+    } catch (error) {
+      this.report('Could not stop the session', error);
+    }
+  }
+
+  /** Saves settings; the engine validates them (contract schema) and its message comes back on error. */
+  async saveSettings(patch: Partial<Settings>): Promise<{ ok: true } | { ok: false; error: string }> {
+    try {
+      this.store.getState().setSettings(await this.api.call('settings.set', patch));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  /** Shows a failed call as a dismissible error banner (a refused token has its own banner). */
+  report(context: string, error: unknown): void {
+    if ((error as { code?: unknown } | null)?.code === 'unauthorized') return;
+    this.store.getState().pushNotice({ level: 'error', message: `${context}: ${errorMessage(error)}` });
+  }
+}

@@ -1,0 +1,346 @@
+// The renderer's state: zustand (vanilla store + React hook), new Map/Set instances on every update,
+// no terminal bytes. Engine events are applied in batches (`applyEvents`, one `set` per frame).
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineEvents, EventName, Settings, TaskDetail } from '../../preload/contract';
+import type { RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../main/core/types';
+import type { ConnectionState } from '../api/ws-client';
+import { isWithin, pathTo, type TreeFilter } from './tree';
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+export interface Notice {
+  id: number;
+  level: NoticeLevel;
+  message: string;
+  rootId?: string;
+  taskId?: string;
+  /** How many times the same message arrived in a row. */
+  count: number;
+}
+
+export interface DetailState {
+  taskId: string;
+  status: 'loading' | 'ready' | 'error';
+  data: TaskDetail | null;
+  error?: string;
+}
+
+export type TerminalLayout = 'grid' | 'tabs';
+
+export interface UiPrefs {
+  terminalLayout: TerminalLayout;
+  /** Height of the terminal area in px. */
+  terminalHeight: number;
+  terminalsCollapsed: boolean;
+  lastWorkspace: string;
+  lastAgentProfile: string;
+}
+
+export const DEFAULT_PREFS: UiPrefs = {
+  terminalLayout: 'grid',
+  terminalHeight: 320,
+  terminalsCollapsed: false,
+  lastWorkspace: '',
+  lastAgentProfile: '',
+};
+
+/** Every engine event except terminal bytes, as it is buffered for `applyEvents`. */
+export type StoreEvent = {
+  [E in Exclude<EventName, 'session.data'>]: { event: E; payload: EngineEvents[E] };
+}[Exclude<EventName, 'session.data'>];
+
+export interface AppData {
+  connection: ConnectionState;
+  /** Bumped on every reconnect: terminal panes reopen (replay) since live data had a gap. */
+  connectionEpoch: number;
+  roots: RootSummary[];
+  rootsLoaded: boolean;
+  selectedRootId: string | null;
+  /** The root whose snapshot `tasks` and `sessions` hold (differs from the selection while loading). */
+  loadedRootId: string | null;
+  rootOptions: RootOptions | null;
+  treeError: string | null;
+  tasks: ReadonlyMap<string, TaskView>;
+  sessions: ReadonlyMap<string, SessionInfo>;
+  selectedTaskId: string | null;
+  collapsed: ReadonlySet<string>;
+  treeFilter: TreeFilter;
+  detail: DetailState | null;
+  settings: Settings | null;
+  notices: Notice[];
+  /** The request box is open (also shown whenever there is no root). */
+  composing: boolean;
+  settingsOpen: boolean;
+  /** The session shown in tabs mode. */
+  activeSessionId: string | null;
+  prefs: UiPrefs;
+}
+
+export interface AppActions {
+  setConnection(state: ConnectionState, reconnected?: boolean): void;
+  setRoots(roots: RootSummary[]): void;
+  /** Selects a root; its tasks are cleared until `applySnapshot` brings them. */
+  selectRoot(rootId: string | null): void;
+  applySnapshot(snapshot: TreeSnapshot): void;
+  setTreeError(message: string | null): void;
+  applyEvents(batch: readonly StoreEvent[]): void;
+  selectTask(taskId: string | null): void;
+  /** Collapses or expands; `undefined` toggles. */
+  setCollapsed(taskId: string, collapsed?: boolean): void;
+  /** Expands every ancestor of a task so its row is visible. */
+  reveal(taskId: string): void;
+  setTreeFilter(filter: TreeFilter): void;
+  setDetail(detail: DetailState | null): void;
+  setSettings(settings: Settings): void;
+  pushNotice(notice: Omit<Notice, 'id' | 'count'>): void;
+  dismissNotice(id: number): void;
+  setComposing(open: boolean): void;
+  setSettingsOpen(open: boolean): void;
+  setActiveSession(sessionId: string | null): void;
+  setPrefs(prefs: Partial<UiPrefs>): void;
+}
+
+export type AppState = AppData & AppActions;
+export type AppStore = StoreApi<AppState>;
+
+export const MAX_NOTICES = 5;
+export const MAX_TIMELINE = 500;
+
+export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
+  return {
+    connection: 'connecting',
+    connectionEpoch: 0,
+    roots: [],
+    rootsLoaded: false,
+    selectedRootId: null,
+    loadedRootId: null,
+    rootOptions: null,
+    treeError: null,
+    tasks: new Map(),
+    sessions: new Map(),
+    selectedTaskId: null,
+    collapsed: new Set(),
+    treeFilter: 'all',
+    detail: null,
+    settings: null,
+    notices: [],
+    composing: false,
+    settingsOpen: false,
+    activeSessionId: null,
+    prefs: { ...DEFAULT_PREFS, ...prefs },
+  };
+}
+
+const byNewest = (a: RootSummary, b: RootSummary) => b.createdAt - a.createdAt;
+
+/** The root summary a snapshot implies (used until `roots.changed` confirms it). */
+export function summaryFromSnapshot(snapshot: TreeSnapshot): RootSummary | null {
+  const root = snapshot.tasks.find((t) => t.id === snapshot.rootId);
+  if (!root) return null;
+  return {
+    id: root.id,
+    title: root.title,
+    status: root.effectiveStatus,
+    progress: root.progress,
+    createdAt: root.createdAt,
+    workspace: snapshot.options.workspace,
+  };
+}
+
+/**
+ * Applies a batch of engine events to the state; returns only what changed. Each collection that
+ * changes gets one new instance per batch.
+ */
+export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Partial<AppData> {
+  let tasks: Map<string, TaskView> | null = null;
+  let sessions: Map<string, SessionInfo> | null = null;
+  let roots: RootSummary[] | null = null;
+  let detail: DetailState | null = null;
+  let notices: Notice[] | null = null;
+  const loaded = state.loadedRootId;
+
+  for (const item of batch) {
+    switch (item.event) {
+      case 'tasks.changed': {
+        const { rootId, tasks: changed } = item.payload;
+        if (rootId !== loaded || changed.length === 0) break;
+        tasks ??= new Map(state.tasks);
+        for (const t of changed) tasks.set(t.id, t);
+        break;
+      }
+      case 'session.changed': {
+        const s = item.payload;
+        if (s.rootId !== loaded) break;
+        sessions ??= new Map(state.sessions);
+        sessions.set(s.id, s);
+        break;
+      }
+      case 'roots.changed':
+        roots = [...item.payload.roots].sort(byNewest);
+        break;
+      case 'timeline.event': {
+        const { rootId, event } = item.payload;
+        const current: DetailState | null = detail ?? state.detail;
+        if (rootId !== loaded || !current?.data) break;
+        const within = event.taskId === current.taskId || isWithin(tasks ?? state.tasks, event.taskId, current.taskId);
+        if (!within) break;
+        const timeline: TimelineEvent[] = current.data.timeline;
+        if (timeline.some((e: TimelineEvent) => e.seq === event.seq)) break;
+        const next: TimelineEvent[] = timeline.length >= MAX_TIMELINE ? timeline.slice(timeline.length - MAX_TIMELINE + 1) : timeline.slice();
+        next.push(event);
+        detail = { ...current, data: { ...current.data, timeline: next } };
+        break;
+      }
+      case 'notice':
+        notices = addNotice(notices ?? state.notices, item.payload);
+        break;
+    }
+  }
+
+  const out: Partial<AppData> = {};
+  if (tasks) out.tasks = tasks;
+  if (sessions) out.sessions = sessions;
+  if (detail) out.detail = detail;
+  if (notices) out.notices = notices;
+  // There is no delete command, so a selected root missing from a list is only a list that predates
+  // it (e.g. just created): the selection stays.
+  if (roots) out.roots = roots;
+  return out;
+}
+
+let noticeSeq = 0;
+
+function addNotice(list: Notice[], n: Omit<Notice, 'id' | 'count'>): Notice[] {
+  const same = list.find((x) => x.level === n.level && x.message === n.message);
+  const rest = list.filter((x) => x !== same);
+  const entry: Notice = same ? { ...same, count: same.count + 1 } : { ...n, id: ++noticeSeq, count: 1 };
+  return [entry, ...rest].slice(0, MAX_NOTICES);
+}
+
+function clearedRoot(): Partial<AppData> {
+  return {
+    loadedRootId: null,
+    rootOptions: null,
+    tasks: new Map(),
+    sessions: new Map(),
+    selectedTaskId: null,
+    detail: null,
+    treeError: null,
+    activeSessionId: null,
+  };
+}
+
+/** Sorts a timeline oldest first and keeps the newest MAX_TIMELINE events. */
+export function normalizeTimeline(events: readonly TimelineEvent[]): TimelineEvent[] {
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  return sorted.length > MAX_TIMELINE ? sorted.slice(sorted.length - MAX_TIMELINE) : sorted;
+}
+
+export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
+  return createStore<AppState>()((set, get) => ({
+    ...initialData(prefs),
+
+    setConnection(connection, reconnected = false) {
+      set((s) => ({ connection, connectionEpoch: reconnected ? s.connectionEpoch + 1 : s.connectionEpoch }));
+    },
+
+    setRoots(roots) {
+      set({ roots: [...roots].sort(byNewest), rootsLoaded: true });
+    },
+
+    selectRoot(rootId) {
+      const s = get();
+      if (rootId === s.selectedRootId && (rootId === null || s.loadedRootId === rootId)) {
+        set({ composing: false });
+        return;
+      }
+      set({ ...clearedRoot(), selectedRootId: rootId, composing: false });
+    },
+
+    applySnapshot(snapshot) {
+      const s = get();
+      if (snapshot.rootId !== s.selectedRootId) return; // the user moved on
+      const roots = s.roots.some((r) => r.id === snapshot.rootId)
+        ? s.roots
+        : [summaryFromSnapshot(snapshot)].filter((r): r is RootSummary => r !== null).concat(s.roots).sort(byNewest);
+      const sameRoot = s.loadedRootId === snapshot.rootId;
+      set({
+        roots,
+        loadedRootId: snapshot.rootId,
+        rootOptions: snapshot.options,
+        tasks: new Map(snapshot.tasks.map((t) => [t.id, t])),
+        sessions: new Map(snapshot.sessions.map((x) => [x.id, x])),
+        treeError: null,
+        selectedTaskId: sameRoot ? s.selectedTaskId : null,
+      });
+    },
+
+    setTreeError(treeError) {
+      set({ treeError });
+    },
+
+    applyEvents(batch) {
+      const patch = reduceEvents(get(), batch);
+      if (Object.keys(patch).length > 0) set(patch);
+    },
+
+    selectTask(selectedTaskId) {
+      if (get().selectedTaskId !== selectedTaskId) set({ selectedTaskId });
+    },
+
+    setCollapsed(taskId, collapsed) {
+      const current = get().collapsed;
+      const want = collapsed ?? !current.has(taskId);
+      if (want === current.has(taskId)) return;
+      const next = new Set(current);
+      if (want) next.add(taskId);
+      else next.delete(taskId);
+      set({ collapsed: next });
+    },
+
+    reveal(taskId) {
+      const { tasks, collapsed } = get();
+      const ancestors = pathTo(tasks, taskId).slice(0, -1);
+      if (!ancestors.some((id) => collapsed.has(id))) return;
+      const next = new Set(collapsed);
+      for (const id of ancestors) next.delete(id);
+      set({ collapsed: next });
+    },
+
+    setTreeFilter(treeFilter) {
+      set({ treeFilter });
+    },
+
+    setDetail(detail) {
+      set({ detail: detail?.data ? { ...detail, data: { ...detail.data, timeline: normalizeTimeline(detail.data.timeline) } } : detail });
+    },
+
+    setSettings(settings) {
+      set({ settings });
+    },
+
+    pushNotice(notice) {
+      set((s) => ({ notices: addNotice(s.notices, notice) }));
+    },
+
+    dismissNotice(id) {
+      set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+    },
+
+    setComposing(composing) {
+      set({ composing });
+    },
+
+    setSettingsOpen(settingsOpen) {
+      set({ settingsOpen });
+    },
+
+    setActiveSession(activeSessionId) {
+      set({ activeSessionId });
+    },
+
+    setPrefs(prefs) {
+      set((s) => ({ prefs: { ...s.prefs, ...prefs } }));
+    },
+  }));
+}

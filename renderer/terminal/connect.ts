@@ -1,0 +1,89 @@
+// Opens the stream of one session into a terminal: first the replay, then live data.
+//
+// Order: the sink is attached *before* `session.replay` is called, so nothing that arrives while the
+// replay is in flight is lost; those chunks are buffered. When the replay resolves, its snapshot is
+// written, then the buffered chunks in arrival order, then live data goes straight through.
+// The replay is a snapshot taken by the server while the call is handled; a chunk emitted in that
+// window can appear both at the end of the snapshot and in the buffer, so a few bytes may show twice
+// right at the moment a pane opens. Dropping the buffer instead could lose output, which is worse.
+// (An `offset` on `session.data` and on the replay result would make this exact; see the report.)
+import type { MaestroApi } from '../../preload/contract';
+import { errorMessage } from '../api/errors';
+import type { TerminalRouter } from './router';
+
+/** The part of an xterm Terminal this needs (lets tests use a fake). */
+export interface WritableTerminal {
+  write(data: string, callback?: () => void): void;
+}
+
+export interface TerminalConnection {
+  /** Resolves once the replay has been written (or failed) and live data flows. */
+  readonly ready: Promise<void>;
+  dispose(): void;
+}
+
+export const RESTORED_BANNER = '\r\n\x1b[2m── history restored from the previous run ──\x1b[0m\r\n';
+
+export function connectTerminal(opts: {
+  api: MaestroApi;
+  router: TerminalRouter;
+  sessionId: string;
+  term: WritableTerminal;
+}): TerminalConnection {
+  const { api, router, sessionId, term } = opts;
+  let disposed = false;
+  let live = false;
+  let buffered: string[] = [];
+  /** Chars handed to xterm whose parse callback has not fired yet. */
+  let inFlight = 0;
+
+  const writeLive = (data: string) => {
+    inFlight += data.length;
+    term.write(data, () => {
+      if (disposed) return;
+      inFlight -= data.length;
+      router.ack(sessionId, data.length);
+    });
+  };
+
+  const detach = router.attach(sessionId, (data) => {
+    if (live) writeLive(data);
+    else buffered.push(data);
+  });
+
+  const goLive = () => {
+    if (disposed) return;
+    const chunks = buffered;
+    buffered = [];
+    for (const chunk of chunks) writeLive(chunk);
+    live = true;
+  };
+
+  const ready = api.call('session.replay', { sessionId }).then(
+    (replay) => {
+      if (disposed) return;
+      if (replay.data) term.write(replay.data);
+      if (replay.restored) term.write(RESTORED_BANNER);
+      goLive();
+    },
+    (error: unknown) => {
+      if (disposed) return;
+      term.write(`\x1b[31m[could not load the earlier output: ${errorMessage(error)}]\x1b[0m\r\n`);
+      goLive();
+    },
+  );
+
+  return {
+    ready,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      detach();
+      // Whatever was received but will never be parsed still counts as consumed for flow control.
+      const pending = inFlight + buffered.reduce((n, c) => n + c.length, 0);
+      buffered = [];
+      inFlight = 0;
+      router.ack(sessionId, pending);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Terminal bytes never enter the store: `session.data` events go straight to the sink (an xterm
+// instance) registered for that session. Flow control: the engine pauses a PTY when too many chars are
+// unacknowledged, so every char received must eventually be acknowledged with `session.ack` —
+// by the pane once xterm has parsed it, or here at once when no pane shows the session (the engine
+// keeps the log; a pane opened later replays it).
+import type { MaestroApi } from '../../preload/contract';
+
+export type TerminalSink = (data: string) => void;
+
+/** Chars acknowledged per `session.ack` call. Must stay ≤ the engine's low watermark. */
+export const ACK_BATCH_CHARS = 5000;
+
+export class TerminalRouter {
+  private readonly sinks = new Map<string, TerminalSink>();
+  private readonly unacked = new Map<string, number>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly api: MaestroApi,
+    private readonly ackBatch = ACK_BATCH_CHARS,
+  ) {
+    if (!(ackBatch > 0)) throw new Error('TerminalRouter: ackBatch must be a positive number');
+  }
+
+  /** Starts routing `session.data` events. Returns a function that stops it. */
+  start(): () => void {
+    this.unsubscribe ??= this.api.on('session.data', ({ sessionId, data }) => this.route(sessionId, data));
+    return () => this.stop();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  /**
+   * Sends a session's data to `sink` until the returned function is called. One sink per session:
+   * a new one replaces the previous.
+   */
+  attach(sessionId: string, sink: TerminalSink): () => void {
+    this.sinks.set(sessionId, sink);
+    return () => {
+      if (this.sinks.get(sessionId) === sink) this.sinks.delete(sessionId);
+    };
+  }
+
+  hasSink(sessionId: string): boolean {
+    return this.sinks.has(sessionId);
+  }
+
+  /** Records `chars` as consumed; sends `session.ack` once a batch is full. */
+  ack(sessionId: string, chars: number): void {
+    if (!(chars > 0)) return;
+    const total = (this.unacked.get(sessionId) ?? 0) + chars;
+    if (total < this.ackBatch) {
+      this.unacked.set(sessionId, total);
+      return;
+    }
+    this.unacked.delete(sessionId);
+    this.api.call('session.ack', { sessionId, chars: total }).catch(() => {
+      // The session may be gone (exited, deleted); nothing to pause any more.
+    });
+  }
+
+  /** Forgets the partial batch of a session (it ended). */
+  forget(sessionId: string): void {
+    this.unacked.delete(sessionId);
+  }
+
+  private route(sessionId: string, data: string): void {
+    if (typeof data !== 'string' || data.length === 0) return;
+    const sink = this.sinks.get(sessionId);
+    if (!sink) {
+      this.ack(sessionId, data.length);
+      return;
+    }
+    try {
+      sink(data);
+    } catch (error) {
+      console.error('maestro: a terminal sink threw', error);
+      this.ack(sessionId, data.length);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { FakeApi, deferred, settle } from '../dev/test-utils';
+import { RESTORED_BANNER, connectTerminal, type WritableTerminal } from './connect';
+import { TerminalRouter } from './router';
+
+/** A terminal that records writes and runs the parse callbacks when told to. */
+class FakeTerm implements WritableTerminal {
+  written: string[] = [];
+  private callbacks: (() => void)[] = [];
+  write(data: string, cb?: () => void) {
+    this.written.push(data);
+    if (cb) this.callbacks.push(cb);
+  }
+  parse() {
+    const cbs = this.callbacks;
+    this.callbacks = [];
+    for (const cb of cbs) cb();
+  }
+}
+
+function setup(ackBatch = 10) {
+  const api = new FakeApi({ 'session.ack': () => ({ ok: true }) });
+  const router = new TerminalRouter(api, ackBatch);
+  router.start();
+  const acks = () => api.callsOf('session.ack') as { sessionId: string; chars: number }[];
+  return { api, router, acks };
+}
+
+describe('TerminalRouter', () => {
+  it('sends data to the attached sink only', () => {
+    const { api, router } = setup();
+    const a: string[] = [];
+    const detach = router.attach('a', (d) => a.push(d));
+    api.emit('session.data', { sessionId: 'a', data: 'hello' });
+    api.emit('session.data', { sessionId: 'b', data: 'other' });
+    detach();
+    api.emit('session.data', { sessionId: 'a', data: 'late' });
+    expect(a).toEqual(['hello']);
+  });
+
+  it('acknowledges data nobody shows at once, in batches', () => {
+    const { api, acks } = setup(10);
+    api.emit('session.data', { sessionId: 's', data: '123456' });
+    expect(acks()).toEqual([]);
+    api.emit('session.data', { sessionId: 's', data: '7890ab' });
+    expect(acks()).toEqual([{ sessionId: 's', chars: 12 }]);
+    api.emit('session.data', { sessionId: 's', data: 'x'.repeat(25) });
+    expect(acks()).toEqual([
+      { sessionId: 's', chars: 12 },
+      { sessionId: 's', chars: 25 },
+    ]);
+  });
+
+  it('a new sink replaces the previous one; the old detach does not remove it', () => {
+    const { api, router } = setup();
+    const first: string[] = [];
+    const second: string[] = [];
+    const detachFirst = router.attach('s', (d) => first.push(d));
+    router.attach('s', (d) => second.push(d));
+    detachFirst();
+    api.emit('session.data', { sessionId: 's', data: 'x' });
+    expect(first).toEqual([]);
+    expect(second).toEqual(['x']);
+  });
+
+  it('rejects a non-positive batch size', () => {
+    expect(() => new TerminalRouter(new FakeApi(), 0)).toThrow(/ackBatch/);
+  });
+});
+
+describe('connectTerminal', () => {
+  it('writes the replay first, then data that arrived meanwhile, then live data', async () => {
+    const { api, router, acks } = setup(5);
+    const replay = deferred<{ data: string; restored: boolean }>();
+    api.handle('session.replay', () => replay.promise);
+    const term = new FakeTerm();
+    const conn = connectTerminal({ api, router, sessionId: 's', term });
+    api.emit('session.data', { sessionId: 's', data: 'B1' });
+    api.emit('session.data', { sessionId: 's', data: 'B2' });
+    expect(term.written).toEqual([]);
+    replay.resolve({ data: 'HISTORY', restored: false });
+    await conn.ready;
+    api.emit('session.data', { sessionId: 's', data: 'L1' });
+    expect(term.written).toEqual(['HISTORY', 'B1', 'B2', 'L1']);
+    expect(api.callsOf('session.replay')).toEqual([{ sessionId: 's' }]);
+    // Acks only after xterm parsed the live chunks; the replay is not flow-controlled.
+    expect(acks()).toEqual([]);
+    term.parse();
+    expect(acks()).toEqual([{ sessionId: 's', chars: 6 }]);
+    conn.dispose();
+  });
+
+  it('marks restored history and reports a failed replay in the terminal', async () => {
+    const { api, router } = setup();
+    api.handle('session.replay', () => ({ data: 'old', restored: true }));
+    const t1 = new FakeTerm();
+    await connectTerminal({ api, router, sessionId: 's', term: t1 }).ready;
+    expect(t1.written).toEqual(['old', RESTORED_BANNER]);
+
+    api.handle('session.replay', () => {
+      throw new Error('gone');
+    });
+    const t2 = new FakeTerm();
+    const c2 = connectTerminal({ api, router, sessionId: 't', term: t2 });
+    await c2.ready;
+    api.emit('session.data', { sessionId: 't', data: 'live' });
+    expect(t2.written[0]).toContain('gone');
+    expect(t2.written[1]).toBe('live');
+  });
+
+  it('on dispose acknowledges what was received but never parsed, and detaches', async () => {
+    const { api, router, acks } = setup(1);
+    const replay = deferred<{ data: string; restored: boolean }>();
+    api.handle('session.replay', () => replay.promise);
+    const term = new FakeTerm();
+    const conn = connectTerminal({ api, router, sessionId: 's', term });
+    api.emit('session.data', { sessionId: 's', data: 'abc' }); // buffered
+    conn.dispose();
+    expect(acks()).toEqual([{ sessionId: 's', chars: 3 }]);
+    expect(router.hasSink('s')).toBe(false);
+    replay.resolve({ data: 'x', restored: false });
+    await settle();
+    expect(term.written).toEqual([]); // nothing written after dispose
+  });
+
+  it('counts written-but-unparsed chunks once, whether parsed or disposed', async () => {
+    const { api, router, acks } = setup(1);
+    api.handle('session.replay', () => ({ data: '', restored: false }));
+    const term = new FakeTerm();
+    const conn = connectTerminal({ api, router, sessionId: 's', term });
+    await conn.ready;
+    api.emit('session.data', { sessionId: 's', data: 'aa' });
+    api.emit('session.data', { sessionId: 's', data: 'bbb' });
+    conn.dispose();
+    term.parse(); // callbacks after dispose do not ack again
+    expect(acks().reduce((n, a) => n + a.chars, 0)).toBe(5);
+  });
+});
