@@ -309,6 +309,8 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       return { ok: true };
     },
     'session.replay': ({ sessionId }) => ({ data: logs.get(sessionId) ?? '', restored: false }),
+    'session.attach': ({ sessionId }) => ({ data: logs.get(sessionId) ?? '', restored: false, live: sessions.get(sessionId)?.status === 'running' }),
+    'session.detach': () => ({ ok: true }),
     'session.ack': () => ({ ok: true }),
     'settings.get': () => settings,
     'settings.set': (patch) => (settings = { ...settings, ...patch }),

@@ -1,12 +1,10 @@
 // Opens the stream of one session into a terminal: first the replay, then live data.
 //
-// Order: the sink is attached *before* `session.replay` is called, so nothing that arrives while the
-// replay is in flight is lost; those chunks are buffered. When the replay resolves, its snapshot is
-// written, then the buffered chunks in arrival order, then live data goes straight through.
-// The replay is a snapshot taken by the server while the call is handled; a chunk emitted in that
-// window can appear both at the end of the snapshot and in the buffer, so a few bytes may show twice
-// right at the moment a pane opens. Dropping the buffer instead could lose output, which is worse.
-// (An `offset` on `session.data` and on the replay result would make this exact; see the report.)
+// `session.attach` answers with the session's recent output and, from that same moment on, the
+// engine streams every new batch to this client: the snapshot and the stream meet exactly (the engine
+// takes the snapshot and registers the stream in one tick), so nothing is lost or shown twice. Chunks
+// that arrive before the answer has been handled are buffered and written after the snapshot.
+// `dispose()` detaches, so a hidden pane costs the worker nothing (its output still goes to the log).
 import type { MaestroApi } from '../../preload/contract';
 import { errorMessage } from '../api/errors';
 import type { TerminalRouter } from './router';
@@ -59,7 +57,7 @@ export function connectTerminal(opts: {
     live = true;
   };
 
-  const ready = api.call('session.replay', { sessionId }).then(
+  const ready = api.call('session.attach', { sessionId }).then(
     (replay) => {
       if (disposed) return;
       if (replay.data) term.write(replay.data);
@@ -79,6 +77,7 @@ export function connectTerminal(opts: {
       if (disposed) return;
       disposed = true;
       detach();
+      void api.call('session.detach', { sessionId }).catch(() => {});
       // Whatever was received but will never be parsed still counts as consumed for flow control.
       const pending = inFlight + buffered.reduce((n, c) => n + c.length, 0);
       buffered = [];

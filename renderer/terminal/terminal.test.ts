@@ -71,18 +71,18 @@ describe('TerminalRouter', () => {
 describe('connectTerminal', () => {
   it('writes the replay first, then data that arrived meanwhile, then live data', async () => {
     const { api, router, acks } = setup(5);
-    const replay = deferred<{ data: string; restored: boolean }>();
-    api.handle('session.replay', () => replay.promise);
+    const replay = deferred<{ data: string; restored: boolean; live: boolean }>();
+    api.handle('session.attach', () => replay.promise);
     const term = new FakeTerm();
     const conn = connectTerminal({ api, router, sessionId: 's', term });
     api.emit('session.data', { sessionId: 's', data: 'B1' });
     api.emit('session.data', { sessionId: 's', data: 'B2' });
     expect(term.written).toEqual([]);
-    replay.resolve({ data: 'HISTORY', restored: false });
+    replay.resolve({ data: 'HISTORY', restored: false, live: true });
     await conn.ready;
     api.emit('session.data', { sessionId: 's', data: 'L1' });
     expect(term.written).toEqual(['HISTORY', 'B1', 'B2', 'L1']);
-    expect(api.callsOf('session.replay')).toEqual([{ sessionId: 's' }]);
+    expect(api.callsOf('session.attach')).toEqual([{ sessionId: 's' }]);
     // Acks only after xterm parsed the live chunks; the replay is not flow-controlled.
     expect(acks()).toEqual([]);
     term.parse();
@@ -92,12 +92,12 @@ describe('connectTerminal', () => {
 
   it('marks restored history and reports a failed replay in the terminal', async () => {
     const { api, router } = setup();
-    api.handle('session.replay', () => ({ data: 'old', restored: true }));
+    api.handle('session.attach', () => ({ data: 'old', restored: true, live: false }));
     const t1 = new FakeTerm();
     await connectTerminal({ api, router, sessionId: 's', term: t1 }).ready;
     expect(t1.written).toEqual(['old', RESTORED_BANNER]);
 
-    api.handle('session.replay', () => {
+    api.handle('session.attach', () => {
       throw new Error('gone');
     });
     const t2 = new FakeTerm();
@@ -110,22 +110,23 @@ describe('connectTerminal', () => {
 
   it('on dispose acknowledges what was received but never parsed, and detaches', async () => {
     const { api, router, acks } = setup(1);
-    const replay = deferred<{ data: string; restored: boolean }>();
-    api.handle('session.replay', () => replay.promise);
+    const replay = deferred<{ data: string; restored: boolean; live: boolean }>();
+    api.handle('session.attach', () => replay.promise);
     const term = new FakeTerm();
     const conn = connectTerminal({ api, router, sessionId: 's', term });
     api.emit('session.data', { sessionId: 's', data: 'abc' }); // buffered
     conn.dispose();
     expect(acks()).toEqual([{ sessionId: 's', chars: 3 }]);
     expect(router.hasSink('s')).toBe(false);
-    replay.resolve({ data: 'x', restored: false });
+    expect(api.callsOf('session.detach')).toEqual([{ sessionId: 's' }]);
+    replay.resolve({ data: 'x', restored: false, live: true });
     await settle();
     expect(term.written).toEqual([]); // nothing written after dispose
   });
 
   it('counts written-but-unparsed chunks once, whether parsed or disposed', async () => {
     const { api, router, acks } = setup(1);
-    api.handle('session.replay', () => ({ data: '', restored: false }));
+    api.handle('session.attach', () => ({ data: '', restored: false, live: true }));
     const term = new FakeTerm();
     const conn = connectTerminal({ api, router, sessionId: 's', term });
     await conn.ready;
