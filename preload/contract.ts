@@ -49,6 +49,13 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+export interface SecretsStatus {
+  /** Where the Anthropic API key comes from: stored in the app, the environment, or nowhere. */
+  anthropicApiKey: 'stored' | 'environment' | 'missing';
+  /** How the stored key is protected. */
+  storage: 'os-keychain' | 'file-0600';
+}
+
 export interface TaskDetail {
   task: TaskView;
   subtasks: TaskView[];
@@ -67,6 +74,8 @@ export const commandSchemas = {
     agentCommand: z.string().trim().min(1).optional(),
     budgetUsd: z.number().positive().optional(),
     plannerProfile: z.string().trim().min(1).optional(),
+    /** Show the plan for approval before it runs (default: the `approvePlans` setting). */
+    approvePlan: z.boolean().optional(),
     plan: z.unknown().optional(),
   }),
   'tree.get': z.object({ rootId: id }),
@@ -91,6 +100,12 @@ export const commandSchemas = {
     cacheWriteTokens: z.number().int().min(0).optional(),
   }),
   'plan.submit': z.object({ rootId: id, plan: z.unknown() }),
+  /** Starts a plan that waits for approval (setting `approvePlans`). */
+  'plan.approve': z.object({ rootId: id }),
+  /** Whether an Anthropic API key is stored (the key itself never goes back to a client). */
+  'secrets.status': z.object({}).default({}),
+  /** Stores the Anthropic API key (null removes it). Write-only. */
+  'secrets.setApiKey': z.object({ key: z.string().trim().min(1).max(500).nullable() }),
   'session.stop': z.object({ sessionId: id }),
   'session.write': z.object({ sessionId: id, data: z.string().max(1_000_000) }),
   'session.resize': z.object({
@@ -127,6 +142,9 @@ export interface CommandResults {
   'task.retry': { rootId: string; reset: string[] };
   'usage.record': { ok: true; costUsd?: number };
   'plan.submit': TreeSnapshot;
+  'plan.approve': TreeSnapshot;
+  'secrets.status': SecretsStatus;
+  'secrets.setApiKey': SecretsStatus;
   'session.stop': SessionInfo;
   'session.write': { ok: true };
   'session.resize': { ok: true };

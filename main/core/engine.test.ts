@@ -138,3 +138,57 @@ describe('the engine', () => {
     expect(tree.tasks.find((t) => t.planId === 's5')!.status).toBe('PENDING');
   });
 });
+
+describe('plans waiting for approval, the API key, usage and budget', () => {
+  it('holds an approved-first plan until plan.approve', async () => {
+    const i = await start();
+    const { rootId, awaitingApproval } = i.engine.createRoot({ request: 'approve me', workspace, agentCommand: 'true', plan: plan3(), approvePlan: true });
+    expect(awaitingApproval).toBe(true);
+    expect(i.engine.listRoots()[0]!.awaitingApproval).toBe(true);
+    // Nothing starts while it waits.
+    await new Promise((r) => setImmediate(r));
+    expect(i.engine.tree(rootId).sessions).toEqual([]);
+    expect((await api(i, 'plan.approve', { rootId })).body.result.awaitingApproval).toBe(false);
+    await waitFor(() => i.engine.tree(rootId).sessions.length > 0, 'a session after approval');
+    expect((await api(i, 'plan.approve', { rootId })).status).toBe(409);
+  });
+
+  it('stores the API key write-only and hands it to sessions', async () => {
+    // The orchestrator that starts below must not reach out: point the SDK at a closed local port.
+    const i = await startInstance({ dataDir, baseEnv: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' } });
+    instances.push(i);
+    expect((await api(i, 'secrets.status', {})).body.result).toEqual({ anthropicApiKey: 'missing', storage: 'file-0600' });
+    const set = await api(i, 'secrets.setApiKey', { key: 'sk-test-123' });
+    expect(set.body.result.anthropicApiKey).toBe('stored');
+    expect(JSON.stringify(set.body)).not.toContain('sk-test-123');
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    // With a key, a request without a plan is planned by the built-in orchestrator.
+    const { rootId } = i.engine.createRoot({ request: 'x', workspace, agentCommand: 'true' });
+    expect(i.engine.tree(rootId).options.plannerProfile).toBe('builtin');
+    await i.engine.stopSession(i.engine.tree(rootId).sessions[0]!.id);
+    // The session got the key in its environment.
+    const { rootId: r2 } = i.engine.createRoot({ request: 'y', workspace, agentCommand: 'printf %s "$ANTHROPIC_API_KEY" > key.txt', plan: plan3() });
+    await waitFor(() => fs.existsSync(path.join(workspace, 'key.txt')) && fs.readFileSync(path.join(workspace, 'key.txt'), 'utf8'), 'the key file');
+    expect(fs.readFileSync(path.join(workspace, 'key.txt'), 'utf8')).toBe('sk-test-123');
+    await i.engine.waitForSettled(r2);
+    expect((await api(i, 'secrets.setApiKey', { key: null })).body.result.anthropicApiKey).toBe('missing');
+  });
+
+  it('adds up token usage and cost, and stops new sessions at the budget', async () => {
+    const i = await start(1);
+    const { rootId } = i.engine.createRoot({ request: 'budget', workspace, agentCommand: waitingAgent, plan: plan3(), budgetUsd: 0.01, approvePlan: true });
+    const ids = new Map(i.engine.tree(rootId).tasks.map((t) => [t.planId ?? 'root', t.id]));
+    // 1,000 input + 1,000 output tokens of Sonnet: $0.003 + $0.015.
+    const r = i.engine.recordUsage(ids.get('g1')!, { model: 'claude-sonnet-4-5', inputTokens: 1000, outputTokens: 1000 });
+    expect(r.costUsd).toBeCloseTo(0.018, 6);
+    const root = i.engine.getTask(rootId);
+    expect(root.totalUsage).toMatchObject({ inputTokens: 1000, outputTokens: 1000 });
+    expect(root.totalUsage.costUsd).toBeCloseTo(0.018, 6);
+    const notices: string[] = [];
+    i.engine.on('notice', (n) => notices.push(n.message));
+    i.engine.approvePlan(rootId);
+    expect(await i.engine.waitForSettled(rootId)).toBe('PENDING');
+    expect(i.engine.tree(rootId).sessions).toEqual([]);
+    expect(notices.join('\n')).toMatch(/budget of \$0\.01 reached \(\$0\.02 spent\): no new sessions are started/);
+  });
+});

@@ -6,7 +6,7 @@
 // COMPLETED, up to the concurrency limit.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CommandResults, EngineEvents, Settings, TaskDetail } from '../../preload/contract';
+import type { CommandResults, EngineEvents, SecretsStatus, Settings, TaskDetail } from '../../preload/contract';
 import { ApiError } from '../../preload/wire';
 import { addUsage, aggregateTree, isWithin, leavesOf, type Aggregate } from './aggregate';
 import { AGENT_PROFILES, AgentUnavailableError, resolveLaunch } from './agents';
@@ -16,6 +16,7 @@ import { cliEntry, builtinSkillsDir } from './paths';
 import { topologicalGroups, validatePlan, PlanValidationError } from './plan';
 import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText } from './prompt';
 import { costOf } from './pricing';
+import { FileSecretStore, type SecretStore } from './secrets';
 import { agentNames, loadSkills, type SkillSet } from './skills';
 import { DataStore, DEFAULT_SETTINGS, ROOT_SCHEMA_VERSION, type DocumentFileFactory, type RootDocument } from './store';
 import { NodePtyBackend, type PtyBackend } from './terminal/pty';
@@ -51,6 +52,8 @@ export interface EngineOptions {
   baseEnv?: NodeJS.ProcessEnv;
   /** The local API's URL, set by the API server once it listens; sessions receive it as MAESTRO_API. */
   apiUrl?: string;
+  /** Where the Anthropic API key is stored (default: a 0600 file in the data dir). */
+  secrets?: SecretStore;
 }
 
 interface LiveSession {
@@ -81,7 +84,7 @@ export interface Attachment {
 }
 
 interface RootState {
-  doc: RootDocument & { planSummary?: string };
+  doc: RootDocument & { planSummary?: string; awaitingApproval?: boolean };
   tasks: Map<string, Task>;
   sessions: Map<string, SessionInfo>;
   timeline: TimelineEvent[];
@@ -105,6 +108,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
   /** Roots whose work this engine carries out (created, retried or resumed here). */
   private readonly activeRoots = new Set<string>();
   private readonly pty: PtyBackend;
+  private readonly secrets: SecretStore;
   private skillsDir: string;
   private settings: Settings;
   private scheduled = false;
@@ -115,6 +119,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     super();
     this.store = new DataStore(opts.dataDir, opts.files);
     this.pty = opts.pty ?? new NodePtyBackend();
+    this.secrets = opts.secrets ?? new FileSecretStore(opts.dataDir);
     this.skillsDir = opts.skillsDir ?? builtinSkillsDir();
     this.apiUrl = opts.apiUrl ?? '';
     this.settings = { ...DEFAULT_SETTINGS, ...this.store.readSettings(), ...opts.overrides };
@@ -180,6 +185,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     return {
       rootId,
       options: state.doc.options,
+      awaitingApproval: !!state.doc.awaitingApproval,
       tasks: [...state.tasks.values()].map((t) => this.view(state, t)),
       sessions: [...state.sessions.values()],
     };
@@ -224,6 +230,23 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     return this.getSettings();
   }
 
+  secretsStatus(): SecretsStatus {
+    const env = this.opts.baseEnv ?? process.env;
+    const anthropicApiKey = this.secrets.get() ? 'stored' : env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN ? 'environment' : 'missing';
+    return { anthropicApiKey, storage: this.secrets.kind };
+  }
+
+  setApiKey(key: string | null): SecretsStatus {
+    this.secrets.set(key ?? undefined);
+    return this.secretsStatus();
+  }
+
+  /** The planner for a new request when none is named: the built-in one with an API key, else an agent CLI. */
+  private defaultPlanner(agentProfile: string): string | undefined {
+    if (this.secretsStatus().anthropicApiKey !== 'missing') return 'builtin';
+    return AGENT_PROFILES.get(agentProfile)?.interactive ? agentProfile : undefined;
+  }
+
   /** The session a token belongs to, if the token is live. */
   sessionForToken(token: string): SessionInfo | undefined {
     const id = this.tokens.get(token);
@@ -240,6 +263,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     agentCommand?: string;
     budgetUsd?: number;
     plannerProfile?: string;
+    approvePlan?: boolean;
     plan?: unknown;
   }): TreeSnapshot {
     const workspace = path.resolve(params.workspace ?? process.cwd());
@@ -252,7 +276,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       agentProfile,
       agentCommand: params.agentCommand ?? (agentProfile === 'custom' ? this.settings.customAgentCommand || undefined : undefined),
       budgetUsd: params.budgetUsd,
-      plannerProfile: params.plan === undefined ? params.plannerProfile : undefined,
+      plannerProfile: params.plan === undefined ? (params.plannerProfile ?? this.defaultPlanner(agentProfile)) : undefined,
+      approvePlan: params.approvePlan ?? this.settings.approvePlans,
     };
     if (options.plannerProfile && !AGENT_PROFILES.has(options.plannerProfile)) {
       throw new ApiError('bad-request', `unknown planner agent profile "${options.plannerProfile}"`);
@@ -294,7 +319,14 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     this.emit('roots.changed', { roots: this.listRoots() });
     if (plan) this.submitPlan(rootId, plan);
     else if (options.plannerProfile) this.startPlanning(state);
-    else this.notice('info', `request ${rootId} waits for its plan (\`maestro plan submit --root ${rootId} plan.json\`)`, rootId);
+    else {
+      this.notice(
+        'error',
+        'Nothing can plan this request: add an Anthropic API key in Settings, choose Claude Code (or another agent CLI) as the agent, ' +
+          `or submit a plan (maestro plan submit --root ${rootId} plan.json)`,
+        rootId,
+      );
+    }
     return this.tree(rootId);
   }
 
@@ -357,11 +389,26 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     // Keep the plan's order for the groups, not the topological one.
     root.subtasks = plan.groups.map((g) => groupTaskIds.get(g.id)!);
     state.doc.planSummary = plan.summary;
-    this.event(state, rootId, 'plan', `plan accepted: ${plan.groups.length} groups, ${created.length - plan.groups.length} subtasks`, {
+    if (state.doc.options.approvePlan) state.doc.awaitingApproval = true;
+    const waits = state.doc.awaitingApproval ? '; it waits for approval' : '';
+    this.event(state, rootId, 'plan', `plan accepted: ${plan.groups.length} groups, ${created.length - plan.groups.length} subtasks${waits}`, {
       data: { summary: plan.summary, groups: plan.groups.map((g) => ({ id: g.id, title: g.title, agent: g.agent, dependsOn: g.dependsOn })) },
     });
     this.activeRoots.add(rootId);
     this.commit(state, [rootId, ...created]);
+    return this.tree(rootId);
+  }
+
+  /** Lets a plan that waits for approval run. */
+  approvePlan(rootId: string): TreeSnapshot {
+    const state = this.rootState(rootId);
+    if (!state.doc.awaitingApproval) throw new ApiError('conflict', `request ${rootId} has no plan waiting for approval`);
+    state.doc.awaitingApproval = false;
+    this.event(state, rootId, 'plan', 'plan approved: starting the workers');
+    this.activeRoots.add(rootId);
+    state.settled = false;
+    this.commit(state, [rootId]);
+    this.emit('roots.changed', { roots: this.listRoots() });
     return this.tree(rootId);
   }
 
@@ -638,6 +685,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     for (const state of roots) {
       const rootId = state.doc.rootId;
       const root = state.tasks.get(rootId)!;
+      if (state.doc.awaitingApproval) continue;
       const groups = root.subtasks.map((id) => state.tasks.get(id)!);
       let waiting = false;
       for (const group of groups) {
@@ -862,6 +910,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       base[k] = v;
     }
     const binDir = this.ensureLauncher();
+    const storedKey = this.secrets.get();
+    if (storedKey && !base.ANTHROPIC_API_KEY && !base.ANTHROPIC_AUTH_TOKEN) base.ANTHROPIC_API_KEY = storedKey;
     return {
       ...base,
       TERM: 'xterm-256color',
@@ -1095,6 +1145,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       progress: { done: agg?.done ?? 0, total: agg?.total ?? 0 },
       createdAt: root.createdAt,
       workspace: state.doc.options.workspace,
+      awaitingApproval: !!state.doc.awaitingApproval,
     };
   }
 

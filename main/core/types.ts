@@ -52,6 +52,8 @@ export interface RootOptions {
   budgetUsd?: number;
   /** Agent profile of the orchestrator session that plans the request; none: the plan is submitted. */
   plannerProfile?: string;
+  /** The plan waits for a person's approval before any worker starts. */
+  approvePlan?: boolean;
 }
 
 export type TimelineEventType =
@@ -122,6 +124,8 @@ export interface TaskView extends Task {
 export interface TreeSnapshot {
   rootId: string;
   options: RootOptions;
+  /** The plan is there and waits for approval (`plan.approve`). */
+  awaitingApproval: boolean;
   tasks: TaskView[];
   sessions: SessionInfo[];
 }
@@ -133,4 +137,5 @@ export interface RootSummary {
   progress: { done: number; total: number };
   createdAt: number;
   workspace: string;
+  awaitingApproval: boolean;
 }

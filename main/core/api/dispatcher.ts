@@ -51,6 +51,9 @@ const handlers: { [K in CommandName]: Handler<K> } = {
     }
     return e.submitPlan(p.rootId, p.plan);
   },
+  'plan.approve': (e, p) => e.approvePlan(p.rootId),
+  'secrets.status': (e) => e.secretsStatus(),
+  'secrets.setApiKey': (e, p) => e.setApiKey(p.key),
   'session.stop': (e, p) => e.stopSession(p.sessionId),
   'session.write': (e, p) => {
     e.writeSession(p.sessionId, p.data);
