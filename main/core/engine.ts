@@ -290,19 +290,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     const now = Date.now();
     const rootId = newTaskId();
     const request = params.request.trim();
-    const root: Task = {
-      id: rootId,
-      rootId,
-      parentId: null,
-      kind: 'root',
-      title: params.title?.trim() || firstLine(request),
-      description: request,
-      status: 'PENDING',
-      dependsOn: [],
-      subtasks: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const root = makeTask({ id: rootId, rootId, parentId: null, kind: 'root', title: params.title?.trim() || firstLine(request), description: request }, now);
     const state: RootState = {
       doc: { schemaVersion: ROOT_SCHEMA_VERSION, rootId, options, tasks: { [rootId]: root }, sessions: {}, seq: 0 },
       tasks: new Map([[rootId, root]]),
@@ -350,38 +338,14 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     const created: string[] = [];
     for (const g of topologicalGroups(plan)) {
       const gid = groupTaskIds.get(g.id)!;
-      const group: Task = {
-        id: gid,
-        rootId,
-        parentId: rootId,
-        kind: 'group',
-        planId: g.id,
-        title: g.title,
-        description: '',
-        status: 'PENDING',
-        agent: g.agent,
-        dependsOn: g.dependsOn.map((d) => groupTaskIds.get(d)!),
-        subtasks: [],
-        createdAt: now,
-        updatedAt: now,
-      };
+      const group = makeTask(
+        { id: gid, rootId, parentId: rootId, kind: 'group', planId: g.id, title: g.title, agent: g.agent, dependsOn: g.dependsOn.map((d) => groupTaskIds.get(d)!) },
+        now,
+      );
       this.addTask(state, group);
       created.push(gid);
       for (const s of g.subtasks) {
-        const sub: Task = {
-          id: newTaskId(),
-          rootId,
-          parentId: gid,
-          kind: 'subtask',
-          planId: s.id,
-          title: s.title,
-          description: s.description,
-          status: 'PENDING',
-          dependsOn: [],
-          subtasks: [],
-          createdAt: now,
-          updatedAt: now,
-        };
+        const sub = makeTask({ rootId, parentId: gid, kind: 'subtask', planId: s.id, title: s.title, description: s.description }, now);
         this.addTask(state, sub);
         created.push(sub.id);
       }
@@ -493,20 +457,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     if (parent.kind === 'root') throw new ApiError('bad-request', 'subtasks go below a group or a subtask, not the request itself');
     const now = Date.now();
     const becomesParent = parent.subtasks.length === 0 && parent.kind === 'subtask';
-    const sub: Task = {
-      id: newTaskId(),
-      rootId: state.doc.rootId,
-      parentId: parent.id,
-      kind: 'subtask',
-      planId: this.nextPlanId(state),
-      title: title.trim(),
-      description: description.trim(),
-      status: 'PENDING',
-      dependsOn: [],
-      subtasks: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const sub = makeTask(
+      { rootId: state.doc.rootId, parentId: parent.id, kind: 'subtask', planId: this.nextPlanId(state), title: title.trim(), description: description.trim() },
+      now,
+    );
     this.addTask(state, sub);
     this.event(state, parent.id, 'subtask-added', `subtask ${sub.planId} added: ${sub.title}${becomesParent ? ' (this task now has subtasks)' : ''}`, {
       sessionId: callerSession(caller),
@@ -1176,6 +1130,11 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     this.closed = true;
     this.store.close();
   }
+}
+
+/** A new PENDING task with the given fields (a fresh id unless one is given). */
+function makeTask(init: Pick<Task, 'rootId' | 'parentId' | 'kind' | 'title'> & Partial<Task>, now: number): Task {
+  return { id: newTaskId(), description: '', status: 'PENDING', dependsOn: [], subtasks: [], createdAt: now, updatedAt: now, ...init };
 }
 
 function firstLine(s: string): string {
