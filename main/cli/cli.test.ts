@@ -128,3 +128,15 @@ describe('maestro CLI forgiving forms', () => {
     expect(p.stderr).toMatch(/already has a plan/);
   });
 });
+
+describe('maestro outside a session', () => {
+  it('finds the running instance of a data dir for tree and retry', async () => {
+    // `inst` runs on dataDir: the CLI reads <dataDir>/instance.json and goes through its API.
+    const tree = await cli(['tree', '--json'], { MAESTRO_DATA_DIR: dataDir });
+    expect(tree.code, tree.stderr).toBe(0);
+    expect(JSON.parse(tree.stdout).rootId).toBe(ids.get('root'));
+    const retry = await cli(['retry', ids.get('s5')!, '--data-dir', dataDir]);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toMatch(/nothing to retry under s5/);
+  });
+});
