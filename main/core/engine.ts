@@ -17,6 +17,7 @@ import { topologicalGroups, validatePlan, PlanValidationError } from './plan';
 import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText } from './prompt';
 import { costOf } from './pricing';
 import { FileSecretStore, type SecretStore } from './secrets';
+import { inPlace, type WorkspaceStrategy } from './workspace';
 import { agentNames, loadSkills, type SkillSet } from './skills';
 import { DataStore, DEFAULT_SETTINGS, ROOT_SCHEMA_VERSION, type DocumentFileFactory, type RootDocument } from './store';
 import { NodePtyBackend, type PtyBackend } from './terminal/pty';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   apiUrl?: string;
   /** Where the Anthropic API key is stored (default: a 0600 file in the data dir). */
   secrets?: SecretStore;
+  /** Where each session works (default: in place, in the request's workspace). */
+  workspaceStrategy?: WorkspaceStrategy;
 }
 
 interface LiveSession {
@@ -704,6 +707,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     fs.writeFileSync(systemFile, system);
     fs.writeFileSync(fullPromptFile, `${system}\n\n---\n\n${prompt}\n`);
     const leaves = role === 'worker' ? leavesOf(state.tasks, task.id).filter((l) => UNFINISHED.has(l.status)) : [];
+    const cwd = (this.opts.workspaceStrategy ?? inPlace).prepare(options.workspace, sessionId, task.id);
     const info: SessionInfo = {
       id: sessionId,
       rootId,
@@ -713,7 +717,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       agentProfile: profile,
       agent,
       title: role === 'worker' ? `${task.planId ?? ''} ${task.title}`.trim() : 'Orchestrator',
-      cwd: options.workspace,
+      cwd,
       command: '',
       status: 'starting',
       startedAt: Date.now(),
@@ -737,7 +741,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
           systemFile,
           fullPromptFile,
           sessionDir: dir,
-          cwd: options.workspace,
+          cwd,
           customCommand: options.agentCommand,
           customSkillsDir: fs.existsSync(path.join(options.workspace, '.skills')) ? path.join(options.workspace, '.skills') : undefined,
           maestro: cliEntry(),
@@ -750,7 +754,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
         backend: this.pty,
         file: launch.file,
         args: launch.args,
-        spawn: { cwd: options.workspace, env: { ...env, ...launch.env }, cols: info.cols, rows: info.rows, name: 'xterm-256color' },
+        spawn: { cwd, env: { ...env, ...launch.env }, cols: info.cols, rows: info.rows, name: 'xterm-256color' },
         logPath: this.store.sessionLogPath(sessionId),
         tailBytes: REPLAY_BYTES,
       });
