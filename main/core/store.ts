@@ -89,7 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   concurrency: 3,
   defaultAgentProfile: 'builtin',
   customAgentCommand: '',
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-5-5',
   maxTokens: 16_000,
   maxTurns: 60,
   approvePlans: false,
