@@ -3,7 +3,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { CommandName, CommandParams, CommandResults } from '../../../preload/contract';
 import type { TaskView, TreeSnapshot } from '../../core/types';
 import { call, type Endpoint } from '../client';
-import type { LoopOptions } from './loop';
+import type { LoopOptions, LoopTool } from './loop';
 import type { Screen } from './screen';
 
 export interface AgentContext {
@@ -87,4 +87,21 @@ export function environmentNote(cwd: string, tools: string[]): string {
     `Your tools: ${tools.join(', ')}.`,
     `Today is ${new Date().toISOString().slice(0, 10)}; the platform is ${process.platform}.`,
   ].join('\n');
+}
+
+/** The loop options both roles share: the LLM settings, the system text with the environment, usage and waits. */
+export function baseLoopOptions(ctx: AgentContext, tools: LoopTool[]): LoopOptions {
+  return {
+    client: ctx.client,
+    model: ctx.model,
+    maxTokens: ctx.maxTokens,
+    maxTurns: ctx.maxTurns,
+    system: `${ctx.system}\n\n---\n\n${environmentNote(ctx.cwd, tools.map((t) => t.definition.name))}`,
+    prompt: ctx.prompt,
+    tools,
+    screen: ctx.screen,
+    ...ctx.loop,
+    onUsage: (u) => ctx.api.recordUsage(ctx.screen, u),
+    onWait: (line) => ctx.api.log(line),
+  };
 }

@@ -5,7 +5,7 @@ import { planSchema } from '../../../preload/contract';
 import type { TreeSnapshot } from '../../core/types';
 import { CliError } from '../client';
 import { formatTree } from '../format';
-import { environmentNote, oneLine, type AgentContext } from './context';
+import { baseLoopOptions, oneLine, type AgentContext } from './context';
 import { LlmFatalError, runLoop, type LoopTool } from './loop';
 import { LIST_FILES_TOOL, listFiles, READ_FILE_TOOL, readFile, SEARCH_TOOL, search, type ToolInput } from './tools';
 
@@ -94,17 +94,7 @@ export async function runOrchestrator(ctx: AgentContext): Promise<number> {
   let end;
   try {
     end = await runLoop({
-      client: ctx.client,
-      model: ctx.model,
-      maxTokens: ctx.maxTokens,
-      maxTurns: ctx.maxTurns,
-      system: `${ctx.system}\n\n---\n\n${environmentNote(ctx.cwd, tools.map((t) => t.definition.name))}`,
-      prompt: ctx.prompt,
-      tools,
-      screen,
-      ...ctx.loop,
-      onUsage: (u) => api.recordUsage(screen, u),
-      onWait: (line) => api.log(line),
+      ...baseLoopOptions(ctx, tools),
       onFinalAnswer: () => {
         if (reminders >= MAX_REMINDERS) return undefined;
         reminders++;

@@ -1,5 +1,5 @@
 // The worker role: do the group's subtasks with a shell and file tools, reporting through the maestro CLI.
-import { environmentNote, oneLine, type AgentContext } from './context';
+import { baseLoopOptions, oneLine, type AgentContext } from './context';
 import { LlmFatalError, runLoop, type LoopTool } from './loop';
 import { BASH_TOOL, EDIT_FILE_TOOL, editFile, lineCount, READ_FILE_TOOL, readFile, runBash, WRITE_FILE_TOOL, writeFile } from './tools';
 
@@ -52,17 +52,7 @@ export async function runWorker(ctx: AgentContext): Promise<number> {
   let end;
   try {
     end = await runLoop({
-      client: ctx.client,
-      model: ctx.model,
-      maxTokens: ctx.maxTokens,
-      maxTurns: ctx.maxTurns,
-      system: `${ctx.system}\n\n---\n\n${environmentNote(ctx.cwd, tools.map((t) => t.definition.name))}`,
-      prompt: ctx.prompt,
-      tools,
-      screen,
-      ...ctx.loop,
-      onUsage: (u) => api.recordUsage(screen, u),
-      onWait: (line) => api.log(line),
+      ...baseLoopOptions(ctx, tools),
       afterTools: async () => ((await api.unreported()).length === 0 ? 'every subtask of the group is reported' : undefined),
       onFinalAnswer: async () => {
         const left = await api.unreported();
