@@ -50,8 +50,10 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 
 export interface SecretsStatus {
-  /** Where the Anthropic API key comes from: stored in the app, the environment, or nowhere. */
+  /** Where the key that sessions use comes from: the environment (it wins), the app's store, or nowhere. */
   anthropicApiKey: 'stored' | 'environment' | 'missing';
+  /** A key is stored in the app (used when the environment has none). */
+  stored: boolean;
   /** How the stored key is protected. */
   storage: 'os-keychain' | 'file-0600';
 }

@@ -1,5 +1,5 @@
 // Entry point: picks the API (Electron bridge, WebSocket, or the dev mock with `?mock=1`), creates the
-// store and controller, and renders the app.
+// store and controller, starts the desktop notifier in browser mode, and renders the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';
@@ -7,6 +7,7 @@ import './styles.css';
 import type { MaestroApi } from '../preload/contract';
 import { getApi, setApi, type ConnectionAware } from './api/index';
 import { App } from './components/App';
+import { DesktopNotifier, browserNotificationsSupported } from './notify';
 import { loadPrefs, savePrefs } from './prefs';
 import { ServicesProvider } from './services';
 import { AppController } from './store/controller';
@@ -34,6 +35,20 @@ async function boot(): Promise<void> {
   const router = new TerminalRouter(api);
   router.start();
   controller.start();
+  if (browserNotificationsSupported()) {
+    new DesktopNotifier(api, store, ({ title, body, rootId }) => {
+      try {
+        const n = new Notification(title, { body });
+        n.onclick = () => {
+          window.focus();
+          void controller.selectRoot(rootId);
+          n.close();
+        };
+      } catch (error) {
+        console.warn('maestro: could not show a notification', error);
+      }
+    }).start();
+  }
 
   // Keep the selected root in the URL (a reload reopens it) and the UI preferences in storage.
   store.subscribe((s, prev) => {

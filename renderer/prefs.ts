@@ -1,4 +1,4 @@
-// UI preferences kept in localStorage (layout, terminal height, last workspace and profile).
+// UI preferences kept in localStorage (layout, terminal height, last workspace and profile, notifications).
 import { DEFAULT_PREFS, type UiPrefs } from './store/store';
 
 const KEY = 'maestro.ui';
@@ -14,6 +14,7 @@ export function loadPrefs(): Partial<UiPrefs> {
     if (typeof parsed.terminalsCollapsed === 'boolean') out.terminalsCollapsed = parsed.terminalsCollapsed;
     if (typeof parsed.lastWorkspace === 'string') out.lastWorkspace = parsed.lastWorkspace;
     if (typeof parsed.lastAgentProfile === 'string') out.lastAgentProfile = parsed.lastAgentProfile;
+    if (typeof parsed.desktopNotifications === 'boolean') out.desktopNotifications = parsed.desktopNotifications;
     return out;
   } catch {
     return {};

@@ -157,7 +157,7 @@ describe('plans waiting for approval, the API key, usage and budget', () => {
     // The orchestrator that starts below must not reach out: point the SDK at a closed local port.
     const i = await startInstance({ dataDir, baseEnv: { PATH: process.env.PATH, ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' } });
     instances.push(i);
-    expect((await api(i, 'secrets.status', {})).body.result).toEqual({ anthropicApiKey: 'missing', storage: 'file-0600' });
+    expect((await api(i, 'secrets.status', {})).body.result).toEqual({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
     const set = await api(i, 'secrets.setApiKey', { key: 'sk-test-123' });
     expect(set.body.result.anthropicApiKey).toBe('stored');
     expect(JSON.stringify(set.body)).not.toContain('sk-test-123');

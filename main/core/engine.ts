@@ -235,8 +235,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
 
   secretsStatus(): SecretsStatus {
     const env = this.opts.baseEnv ?? process.env;
-    const anthropicApiKey = this.secrets.get() ? 'stored' : env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN ? 'environment' : 'missing';
-    return { anthropicApiKey, storage: this.secrets.kind };
+    // The environment's key wins: it is the one sessions get (see sessionEnv).
+    const stored = !!this.secrets.get();
+    const anthropicApiKey = env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN ? 'environment' : stored ? 'stored' : 'missing';
+    return { anthropicApiKey, stored, storage: this.secrets.kind };
   }
 
   setApiKey(key: string | null): SecretsStatus {
@@ -363,6 +365,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     });
     this.activeRoots.add(rootId);
     this.commit(state, [rootId, ...created]);
+    if (state.doc.awaitingApproval) this.emit('roots.changed', { roots: this.listRoots() });
     return this.tree(rootId);
   }
 

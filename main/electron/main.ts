@@ -11,6 +11,7 @@ import {
   Notification,
   net,
   protocol,
+  safeStorage,
   shell,
   type IpcMainInvokeEvent,
   type WebContents,
@@ -22,6 +23,7 @@ import { ClientBridge } from '../core/api/bridge';
 import { toApiError } from '../core/api/dispatcher';
 import { startInstance, type Instance } from '../core/instance';
 import type { DocumentFileFactory } from '../core/store';
+import { createSecretStore } from './secrets';
 import { APP_ORIGIN, APP_SCHEME, CSP, isAppUrl, isSafeExternalUrl } from './security';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +31,9 @@ const appRoot = path.resolve(here, '..', '..');
 const rendererDir = path.join(appRoot, 'dist', 'renderer');
 const preloadPath = path.join(appRoot, 'dist', 'preload', 'preload.cjs');
 const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
+
+// A separate profile (window state, storage, the single-instance lock): tests, side-by-side installs.
+if (process.env.MAESTRO_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.MAESTRO_USER_DATA_DIR));
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
@@ -65,7 +70,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const dataDir = process.env.MAESTRO_DATA_DIR ?? path.join(app.getPath('userData'), 'data');
-  instance = await startInstance({ dataDir, files: electronStoreFactory });
+  // The API key is encrypted with the OS keychain (safeStorage is usable once the app is ready).
+  instance = await startInstance({ dataDir, files: electronStoreFactory, secrets: createSecretStore(dataDir, safeStorage) });
   serveRendererProtocol();
   wireIpc(instance);
   wireNotifications(instance);

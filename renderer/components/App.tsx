@@ -1,6 +1,7 @@
 // The app layout: request history on the left; the selected request's tree and task detail in the
 // middle; terminals below.
 import { useApp } from '../services';
+import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
 import { RequestBox } from './RequestBox';
 import { SettingsDialog } from './SettingsDialog';
@@ -17,6 +18,7 @@ function Workspace() {
     <div className="workspace">
       <section className="tree-panel" aria-label="Plan">
         <TreeHeader />
+        <ApprovalBar />
         {treeError ? <div className="tree-empty form-problem">Could not load the plan: {treeError}</div> : <TaskTree />}
       </section>
       <TaskDetail />

@@ -1,10 +1,46 @@
-// Connection problems and engine notices, as dismissible banners above the work area.
-import { useApp } from '../services';
+// Connection problems, a missing API key and engine notices, as banners above the work area.
+import type { Notice } from '../store/store';
+import { useApp, useServices } from '../services';
+
+/** Notices that a setting can fix (no API key, nothing that can plan) get a button to the settings. */
+const SETTINGS_HINT = /\bAPI key\b|\bin (?:the )?settings\b/i;
+
+function NoticeBanner({ notice }: { notice: Notice }) {
+  const { controller } = useServices();
+  const dismiss = useApp((s) => s.dismissNotice);
+  const openSettings = useApp((s) => s.setSettingsOpen);
+  const elsewhere = useApp((s) => !!notice.rootId && notice.rootId !== s.selectedRootId && s.roots.some((r) => r.id === notice.rootId));
+  return (
+    <div className={`banner banner-${notice.level}`} role={notice.level === 'error' ? 'alert' : 'status'}>
+      <span className="banner-text">
+        {notice.message}
+        {notice.count > 1 ? <span className="banner-count"> ×{notice.count}</span> : null}
+      </span>
+      <span className="banner-actions">
+        {elsewhere ? (
+          <button type="button" className="btn btn-small" onClick={() => void controller.selectRoot(notice.rootId!)}>
+            Show request
+          </button>
+        ) : null}
+        {SETTINGS_HINT.test(notice.message) ? (
+          <button type="button" className="btn btn-small" onClick={() => openSettings(true)}>
+            Open settings
+          </button>
+        ) : null}
+      </span>
+      <button type="button" className="icon-btn" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(notice.id)}>
+        ✕
+      </button>
+    </div>
+  );
+}
 
 export function Banners() {
   const connection = useApp((s) => s.connection);
   const notices = useApp((s) => s.notices);
-  const dismiss = useApp((s) => s.dismissNotice);
+  // The built-in agent is the default and there is no key anywhere: nothing could plan or work.
+  const noKey = useApp((s) => s.secrets?.anthropicApiKey === 'missing' && s.settings?.defaultAgentProfile === 'builtin');
+  const openSettings = useApp((s) => s.setSettingsOpen);
 
   return (
     <div className="banners">
@@ -20,16 +56,19 @@ export function Banners() {
           </span>
         </div>
       ) : null}
-      {notices.map((n) => (
-        <div key={n.id} className={`banner banner-${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
+      {noKey ? (
+        <div className="banner banner-warning" role="alert">
           <span className="banner-text">
-            {n.message}
-            {n.count > 1 ? <span className="banner-count"> ×{n.count}</span> : null}
+            No Anthropic API key: the built-in agent cannot plan or work without one. Add a key in the settings, or choose another
+            default agent.
           </span>
-          <button type="button" className="icon-btn" aria-label="Dismiss" title="Dismiss" onClick={() => dismiss(n.id)}>
-            ✕
+          <button type="button" className="btn btn-small" onClick={() => openSettings(true)}>
+            Open settings
           </button>
         </div>
+      ) : null}
+      {notices.map((n) => (
+        <NoticeBanner key={n.id} notice={n} />
       ))}
     </div>
   );

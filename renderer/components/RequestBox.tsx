@@ -16,6 +16,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
   const prefs = useApp((s) => s.prefs);
   const currentWorkspace = useApp((s) => s.rootOptions?.workspace ?? '');
   const setComposing = useApp((s) => s.setComposing);
+  const setSettingsOpen = useApp((s) => s.setSettingsOpen);
   const setPrefs = useApp((s) => s.setPrefs);
   const hasRoots = useApp((s) => s.roots.length > 0);
 
@@ -23,16 +24,19 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
   const [workspace, setWorkspace] = useState(prefs.lastWorkspace || currentWorkspace);
   const [profile, setProfile] = useState(prefs.lastAgentProfile || settings?.defaultAgentProfile || 'builtin');
   const [command, setCommand] = useState(settings?.customAgentCommand ?? '');
+  const [approveFirst, setApproveFirst] = useState(settings?.approvePlans ?? false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const touched = useRef({ profile: false, command: false });
+  const noKey = useApp((s) => s.secrets?.anthropicApiKey === 'missing');
+  const touched = useRef({ profile: false, command: false, approve: false });
   // Settings may arrive after the box opened: adopt their defaults for fields the user has not touched.
   useEffect(() => {
     if (!settings) return;
     if (!touched.current.profile && !prefs.lastAgentProfile) setProfile(settings.defaultAgentProfile);
     if (!touched.current.command) setCommand(settings.customAgentCommand);
+    if (!touched.current.approve) setApproveFirst(settings.approvePlans);
   }, [settings, prefs.lastAgentProfile]);
-  const ids = { request: useId(), workspace: useId(), profile: useId(), command: useId(), hint: useId() };
+  const ids = { request: useId(), workspace: useId(), profile: useId(), command: useId(), hint: useId(), approve: useId() };
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -53,6 +57,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
       workspace: workspace.trim() || undefined,
       agentProfile: profile,
       agentCommand: profile === 'custom' ? command.trim() : undefined,
+      approvePlan: approveFirst,
     });
     setBusy(false);
     if (ok) {
@@ -132,10 +137,31 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
           </div>
         ) : null}
       </div>
+      {profile === 'builtin' && noKey ? (
+        <p className="form-problem request-warning">
+          The built-in agent needs an Anthropic API key.{' '}
+          <button type="button" className="btn btn-small" onClick={() => setSettingsOpen(true)}>
+            Open settings
+          </button>
+        </p>
+      ) : null}
       <div className="request-actions">
         <span id={ids.hint} className="muted hint">
           <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to run
         </span>
+        <label className="check-inline" htmlFor={ids.approve}>
+          <input
+            id={ids.approve}
+            type="checkbox"
+            checked={approveFirst}
+            onChange={(e) => {
+              touched.current.approve = true;
+              setApproveFirst(e.target.checked);
+            }}
+            disabled={busy}
+          />
+          Approve the plan before it runs
+        </label>
         {problem ? (
           <span className="form-problem" role="alert">
             {problem}

@@ -1,7 +1,8 @@
 // Settings (settings.get / settings.set), in a native modal <dialog>. The engine validates with the
 // contract's schema; its message is shown here. (Importing the zod schema would add ~60 KB gzipped.)
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { Settings } from '../../preload/contract';
+// The API key has its own write-only commands: the key goes to the engine and never comes back.
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { SecretsStatus, Settings } from '../../preload/contract';
 import { useApp, useServices } from '../services';
 import { AGENT_PROFILES } from './RequestBox';
 
@@ -21,6 +22,107 @@ const NUMBER_FIELDS = [
   { key: 'maxTurns', label: 'Max turns per worker', min: 1, max: 1000 },
   { key: 'scrollback', label: 'Terminal scrollback (lines)', min: 100, max: 100_000, help: 'Memory grows with it: ~1 KB per line per open pane.' },
 ] as const;
+
+const STORAGE_TEXT: Record<SecretsStatus['storage'], string> = {
+  'os-keychain': 'encrypted with the system keychain',
+  'file-0600': 'in a file in the data folder that only your user can read',
+};
+
+function keyStatusText(s: SecretsStatus | null): string {
+  if (!s) return 'Checking…';
+  switch (s.anthropicApiKey) {
+    case 'stored':
+      return `A key is stored, ${STORAGE_TEXT[s.storage]}.`;
+    case 'environment':
+      return s.stored
+        ? `A key is stored, ${STORAGE_TEXT[s.storage]}; the ANTHROPIC_API_KEY of the environment Maestro was started in takes precedence.`
+        : 'Using ANTHROPIC_API_KEY from the environment Maestro was started in.';
+    case 'missing':
+      return 'No key: the built-in agent cannot plan or work.';
+  }
+}
+
+/** The Anthropic API key: shows where the key comes from, never the key. */
+function ApiKeyField({ fid, open }: { fid: (k: string) => string; open: boolean }) {
+  const { controller } = useServices();
+  const status = useApp((s) => s.secrets);
+  const [key, setKey] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  // Nothing typed survives closing the dialog.
+  useEffect(() => {
+    if (open) void controller.loadSecrets();
+    setKey('');
+    setMessage(null);
+  }, [open, controller]);
+
+  const store = async (value: string | null) => {
+    setBusy(true);
+    const r = await controller.setApiKey(value);
+    setBusy(false);
+    if (r.ok) {
+      setKey('');
+      setMessage({ ok: true, text: value === null ? 'Key removed.' : 'Key saved.' });
+    } else {
+      setMessage({ ok: false, text: `Not saved: ${r.error}` });
+    }
+  };
+  const save = () => {
+    const value = key.trim();
+    if (!value) {
+      setMessage({ ok: false, text: 'Paste the key first.' });
+      return;
+    }
+    void store(value);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault(); // not the settings form's Save
+    save();
+  };
+  const available = status !== null && status.anthropicApiKey !== 'missing';
+
+  return (
+    <fieldset>
+      <legend>Anthropic API key</legend>
+      <p className="key-status" id={fid('apikey-status')}>
+        <span className={available ? 'key-dot ok' : 'key-dot'} aria-hidden="true" />
+        <span>{keyStatusText(status)}</span>
+      </p>
+      <div className="field">
+        <label htmlFor={fid('apikey')}>{status?.stored ? 'Replace the key' : 'API key'}</label>
+        <div className="key-row">
+          <input
+            id={fid('apikey')}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="sk-ant-…"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            onKeyDown={onKeyDown}
+            disabled={busy}
+            aria-describedby={fid('apikey-status')}
+          />
+          <button type="button" className="btn" onClick={save} disabled={busy || !key.trim()}>
+            Save key
+          </button>
+          {status?.stored ? (
+            <button type="button" className="btn btn-danger" onClick={() => void store(null)} disabled={busy}>
+              Remove key
+            </button>
+          ) : null}
+        </div>
+        {message ? (
+          <small className={message.ok ? 'muted' : 'form-problem'} role={message.ok ? 'status' : 'alert'}>
+            {message.text}
+          </small>
+        ) : null}
+      </div>
+    </fieldset>
+  );
+}
 
 export function SettingsDialog() {
   const { controller } = useServices();
@@ -79,6 +181,7 @@ export function SettingsDialog() {
     <dialog ref={dialog} className="dialog" aria-labelledby={fid('title')} onClose={() => setOpen(false)}>
       <form onSubmit={(e) => void save(e)} className="dialog-form">
         <h2 id={fid('title')}>Settings</h2>
+        <ApiKeyField fid={fid} open={open} />
         {!draft ? (
           <p className="muted">Settings are not loaded yet.</p>
         ) : (
@@ -138,21 +241,6 @@ export function SettingsDialog() {
                 <input type="checkbox" checked={draft.showOrchestrator} onChange={(e) => update('showOrchestrator', e.target.checked)} />
                 Show the orchestrator's session among the terminals
               </label>
-            </fieldset>
-            {/*
-              TODO(contract): API key. The contract has no command to store a secret yet (a
-              `secrets.setApiKey`-style command, write-only, answering only "set / not set").
-              Wire the field below to it once it exists; never round-trip the key through settings.get.
-            */}
-            <fieldset className="placeholder-fieldset">
-              <legend>Anthropic API key</legend>
-              <div className="field">
-                <label htmlFor={fid('apikey')}>API key</label>
-                <input id={fid('apikey')} type="password" disabled placeholder="Not available yet" aria-describedby={fid('apikey-help')} />
-                <small id={fid('apikey-help')} className="muted">
-                  Setting the key from here is not supported yet; set <code>ANTHROPIC_API_KEY</code> in the environment that starts Maestro.
-                </small>
-              </div>
             </fieldset>
           </>
         )}

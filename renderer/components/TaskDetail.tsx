@@ -40,12 +40,19 @@ function TimelineItem({ event, title }: { event: TimelineEvent; title?: string }
       </time>
       <span className="timeline-msg">
         {title ? <span className="timeline-task">{title}: </span> : null}
-        {event.message}
-        {event.type === 'status' && event.status ? <span className="timeline-tag"> → {statusLabel(event.status)}</span> : null}
-        {event.type === 'session-exit' && event.exitCode !== undefined ? <span className="timeline-tag"> (exit code {event.exitCode})</span> : null}
+        {event.type === 'status' && event.status ? <span className="timeline-tag">{statusLabel(event.status)} </span> : null}
+        {messageText(event)}
       </span>
     </li>
   );
+}
+
+/** The event's text without what the view shows anyway (a status event's "STATUS: " prefix). */
+function messageText(event: TimelineEvent): string {
+  if (event.type !== 'status' || !event.status) return event.message;
+  if (event.message === event.status) return '';
+  const prefix = `${event.status}: `;
+  return event.message.startsWith(prefix) ? event.message.slice(prefix.length) : event.message;
 }
 
 export function TaskDetail() {
@@ -160,7 +167,7 @@ export function TaskDetail() {
                   >
                     <StatusIcon status={sessionTone(s)} />
                     <span className="session-link-body">
-                      <span className="session-link-title">{tasks.get(s.taskId)?.title ?? s.title}</span>
+                      <span className="session-link-title">{s.role === 'orchestrator' ? 'Orchestrator' : (tasks.get(s.taskId)?.title ?? s.title)}</span>
                       <span className="session-link-meta muted">
                         {s.agent} · {s.agentProfile} · {sessionStatusText(s)}
                       </span>

@@ -20,9 +20,10 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/** A worker's pane is titled with its group; the orchestrator's (it plans the whole request) is "Orchestrator". */
 function useSessionTitle(session: SessionInfo): string {
-  const groupTitle = useApp((s) => s.tasks.get(session.taskId)?.title);
-  return session.role === 'orchestrator' ? `Orchestrator · ${groupTitle ?? session.title}` : (groupTitle ?? session.title);
+  const groupTitle = useApp((s) => (session.role === 'orchestrator' ? undefined : s.tasks.get(session.taskId)?.title));
+  return session.role === 'orchestrator' ? 'Orchestrator' : (groupTitle ?? session.title);
 }
 
 const Pane = memo(function Pane({ session }: { session: SessionInfo }) {

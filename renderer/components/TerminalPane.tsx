@@ -70,6 +70,7 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
   const searchRef = useRef<SearchAddon | null>(null);
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
+  const [results, setResults] = useState<{ index: number; count: number } | null>(null);
   const live = isLiveSession(session);
   const sessionId = session.id;
 
@@ -99,6 +100,10 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
     loadRenderer(term);
     termRef.current = term;
     searchRef.current = search;
+    // The count follows new output while a search is open (the addon re-searches after writes).
+    const searched = search.onDidChangeResults(({ resultIndex: index, resultCount: count }) =>
+      setResults((r) => (r && r.index === index && r.count === count ? r : { index, count })),
+    );
 
     const connection = connectTerminal({ api, router, sessionId, term });
 
@@ -141,6 +146,7 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
       ro.disconnect();
       input.dispose();
       resized.dispose();
+      searched.dispose();
       connection.dispose();
       termRef.current = null;
       searchRef.current = null;
@@ -174,7 +180,9 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
 
   const closeSearch = () => {
     searchRef.current?.clearDecorations();
+    termRef.current?.clearSelection();
     setSearchOpen(false);
+    setResults(null);
     termRef.current?.focus();
   };
 
@@ -207,9 +215,15 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
               placeholder="Find"
               value={query}
               autoFocus
-              onChange={(e) => setQuery(e.target.value)}
+              onChange={(e) => {
+                setQuery(e.target.value);
+                setResults(null);
+              }}
               onKeyDown={onSearchKey}
             />
+            <span className="term-search-count" role="status">
+              {searchResultText(results)}
+            </span>
             <button type="button" className="icon-btn" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => find(true)}>
               ↑
             </button>
@@ -230,6 +244,13 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
       <div className="term-body" ref={host} />
     </section>
   );
+}
+
+/** "2/5" with a current match, "5 matches" while new output moved them, "No results". */
+function searchResultText(r: { index: number; count: number } | null): string {
+  if (r === null) return '';
+  if (r.count === 0) return 'No results';
+  return r.index < 0 ? `${r.count} match${r.count === 1 ? '' : 'es'}` : `${r.index + 1}/${r.count}`;
 }
 
 function StopButton({ sessionId }: { sessionId: string }) {

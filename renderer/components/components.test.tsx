@@ -10,8 +10,11 @@ import { AppController } from '../store/controller';
 import { createStore } from 'zustand/vanilla';
 import { createAppStore, type AppState, type AppStore } from '../store/store';
 import { TerminalRouter } from '../terminal/router';
+import type { Settings } from '../../preload/contract';
+import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
 import { RequestBox } from './RequestBox';
+import { SettingsDialog } from './SettingsDialog';
 import { Sidebar } from './Sidebar';
 import { TaskTree } from './TaskTree';
 import { GRID_MAX, TerminalArea } from './TerminalArea';
@@ -145,6 +148,75 @@ describe('other views', () => {
     expect(html).toContain('Retry failed: boom');
     expect(html).toContain('role="alert"');
     expect(html).toContain('aria-label="Dismiss"');
+  });
+
+  it('no API key with the built-in agent as default: a banner with a button to the settings', () => {
+    const store = createAppStore();
+    const settings: Settings = {
+      concurrency: 3,
+      defaultAgentProfile: 'builtin',
+      customAgentCommand: '',
+      model: 'm',
+      maxTokens: 1000,
+      maxTurns: 10,
+      approvePlans: false,
+      showOrchestrator: true,
+      scrollback: 1000,
+    };
+    store.getState().setSettings(settings);
+    store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    const html = render(store, <Banners />);
+    expect(html).toContain('No Anthropic API key');
+    expect(elements(html).some((e) => e.tag === 'button' && e.text === 'Open settings')).toBe(true);
+    // A key from the environment, or another default agent: no banner.
+    store.getState().setSecrets({ anthropicApiKey: 'environment', stored: false, storage: 'file-0600' });
+    expect(render(store, <Banners />)).not.toContain('No Anthropic API key');
+    store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    store.getState().setSettings({ ...settings, defaultAgentProfile: 'claude' });
+    expect(render(store, <Banners />)).not.toContain('No Anthropic API key');
+  });
+
+  it('a notice that a setting can fix offers the settings; one about another request offers to show it', () => {
+    const store = createAppStore();
+    const a = summaryOf(buildTree('a', 1, 1).get('a')!);
+    const b = summaryOf(buildTree('b', 1, 1).get('b')!);
+    store.getState().setRoots([a, b]);
+    store.getState().selectRoot('a');
+    store.getState().pushNotice({ level: 'error', message: 'Nothing can plan this request: add an Anthropic API key in Settings', rootId: 'b' });
+    const buttons = elements(render(store, <Banners />)).filter((e) => e.tag === 'button').map((e) => e.attrs['aria-label'] ?? e.text);
+    expect(buttons).toEqual(['Show request', 'Open settings', 'Dismiss']);
+    store.getState().selectRoot('b');
+    const again = elements(render(store, <Banners />)).filter((e) => e.tag === 'button').map((e) => e.attrs['aria-label'] ?? e.text);
+    expect(again).toEqual(['Open settings', 'Dismiss']);
+  });
+
+  it('a plan waiting for approval shows a bar with an Approve plan button', () => {
+    const store = createAppStore();
+    store.getState().selectRoot('r');
+    store.getState().applySnapshot(snapshotOf(buildTree('r', 2, 3), 'r', [], true));
+    const html = render(store, <ApprovalBar />);
+    expect(html).toContain('waits for your approval');
+    expect(html).toContain('2 groups, 6 subtasks');
+    expect(elements(html).filter((e) => e.tag === 'button' && e.text === 'Approve plan')).toHaveLength(1);
+    store.getState().applySnapshot(snapshotOf(buildTree('r', 2, 3), 'r', [], false));
+    expect(render(store, <ApprovalBar />)).toBe('');
+  });
+
+  it('the settings show where the API key comes from, in a password field, never the key', () => {
+    const store = createAppStore();
+    store.getState().setSecrets({ anthropicApiKey: 'stored', stored: true, storage: 'os-keychain' });
+    let els = elements(render(store, <SettingsDialog />));
+    const input = els.find((e) => e.tag === 'input' && e.attrs.type === 'password');
+    expect(input).toBeDefined();
+    expect(input!.attrs.value ?? '').toBe('');
+    expect(els.find((e) => e.tag === 'label' && e.attrs.for === input!.attrs.id)?.text).toBe('Replace the key');
+    expect(els.some((e) => e.text.includes('A key is stored, encrypted with the system keychain.'))).toBe(true);
+    expect(els.filter((e) => e.tag === 'button').map((e) => e.text)).toEqual(expect.arrayContaining(['Save key', 'Remove key']));
+
+    store.getState().setSecrets({ anthropicApiKey: 'environment', stored: false, storage: 'file-0600' });
+    els = elements(render(store, <SettingsDialog />));
+    expect(els.some((e) => e.text.includes('ANTHROPIC_API_KEY from the environment'))).toBe(true);
+    expect(els.some((e) => e.tag === 'button' && e.text === 'Remove key')).toBe(false);
   });
 
   it('every control of the request box has a label', () => {

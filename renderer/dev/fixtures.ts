@@ -100,15 +100,29 @@ export function buildTree(rootId: string, groups: number, perGroup: number, stat
   return tasks;
 }
 
-export function snapshotOf(tasks: Map<string, TaskView>, rootId: string, sessions: SessionInfo[] = []): TreeSnapshot {
+export function snapshotOf(
+  tasks: Map<string, TaskView>,
+  rootId: string,
+  sessions: SessionInfo[] = [],
+  awaitingApproval = false,
+): TreeSnapshot {
   return {
     rootId,
     options: { workspace: '/work/project', agentProfile: 'builtin' },
+    awaitingApproval,
     tasks: [...tasks.values()],
     sessions,
   };
 }
 
-export function summaryOf(root: TaskView, workspace = '/work/project'): RootSummary {
-  return { id: root.id, title: root.title, status: root.effectiveStatus, progress: root.progress, createdAt: root.createdAt, workspace };
+export function summaryOf(root: TaskView, workspace = '/work/project', awaitingApproval = false): RootSummary {
+  return {
+    id: root.id,
+    title: root.title,
+    status: root.effectiveStatus,
+    progress: root.progress,
+    createdAt: root.createdAt,
+    workspace,
+    awaitingApproval,
+  };
 }

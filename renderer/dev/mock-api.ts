@@ -1,7 +1,17 @@
 // A fake engine for looking at the UI without one: `?mock=1` in the page URL (add `&big=10000` for a
 // large tree). It serves a plan with running, failed and pending groups, and sessions that stream
 // colored output. Dev only: loaded by a dynamic import, never by the real app path.
-import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi, Settings, TaskDetail } from '../../preload/contract';
+import type {
+  CommandName,
+  CommandParams,
+  CommandResults,
+  EngineEvents,
+  EventName,
+  MaestroApi,
+  SecretsStatus,
+  Settings,
+  TaskDetail,
+} from '../../preload/contract';
 import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../main/core/types';
 import { ApiError } from '../../preload/wire';
 import { aggregate, buildTree, makeSession, makeTask, summaryOf } from './fixtures';
@@ -11,6 +21,7 @@ interface MockRoot {
   options: RootOptions;
   tasks: Map<string, TaskView>;
   timeline: TimelineEvent[];
+  awaitingApproval: boolean;
 }
 
 const ESC = '\x1b[';
@@ -51,9 +62,11 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     maxTokens: 8192,
     maxTurns: 80,
     approvePlans: false,
-    showOrchestrator: false,
+    showOrchestrator: true,
     scrollback: 5000,
   };
+  let apiKeyStored = false;
+  const secretsStatus = (): SecretsStatus => ({ anthropicApiKey: apiKeyStored ? 'stored' : 'missing', stored: apiKeyStored, storage: 'file-0600' });
 
   const log = (sessionId: string, data: string) => {
     const prev = logs.get(sessionId) ?? '';
@@ -74,7 +87,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     emit('roots.changed', { roots: summaries() });
   };
 
-  const summaries = () => [...roots.values()].map((r) => summaryOf(r.tasks.get(r.id)!, r.options.workspace));
+  const summaries = () => [...roots.values()].map((r) => summaryOf(r.tasks.get(r.id)!, r.options.workspace, r.awaitingApproval));
 
   const setStatus = (root: MockRoot, id: string, status: TaskStatus, result?: string) => {
     const t = root.tasks.get(id)!;
@@ -138,6 +151,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       options: { workspace, agentProfile: profile },
       tasks: new Map([[id, makeTask({ id, rootId: id, kind: 'root', title, description, status: 'IN_PROGRESS', createdAt: Date.now() - 3_600_000 })]]),
       timeline: [],
+      awaitingApproval: false,
     };
     roots.set(id, root);
     addEvent(root, { taskId: id, type: 'created', message: 'Request created' });
@@ -211,7 +225,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     });
     const root = tasks.get('big')!;
     tasks.set('big', { ...root, title: `Large plan (${tasks.size} tasks)`, createdAt: Date.now() - 7_200_000 });
-    roots.set('big', { id: 'big', options: { workspace: '/home/dev/monorepo', agentProfile: 'builtin' }, tasks, timeline: [] });
+    roots.set('big', { id: 'big', options: { workspace: '/home/dev/monorepo', agentProfile: 'builtin' }, tasks, timeline: [], awaitingApproval: false });
   }
 
   if (opts.empty) {
@@ -225,9 +239,42 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
   const snapshot = (root: MockRoot): TreeSnapshot => ({
     rootId: root.id,
     options: root.options,
+    awaitingApproval: root.awaitingApproval,
     tasks: [...root.tasks.values()],
     sessions: [...sessions.values()].filter((s) => s.rootId === root.id),
   });
+
+  /** The orchestrator of a new request: a pane that shows it reading the code while it plans. */
+  const spawnOrchestrator = (root: MockRoot): SessionInfo => {
+    const s = makeSession({
+      id: `sess-${++idSeq}`,
+      rootId: root.id,
+      taskId: root.id,
+      role: 'orchestrator',
+      agent: 'orchestrator',
+      agentProfile: 'builtin',
+      title: 'Orchestrator',
+      cwd: root.options.workspace,
+      status: 'running',
+      startedAt: Date.now(),
+    });
+    sessions.set(s.id, s);
+    const t = root.tasks.get(root.id)!;
+    root.tasks.set(root.id, { ...t, sessionIds: [...t.sessionIds, s.id] });
+    logs.set(s.id, `${c('1;36', '◆ maestro agent')} ${c('2', 'orchestrator · claude-sonnet-4-5')}\r\n\r\n`);
+    const steps = ['list_files .', 'read_file README.md', 'search /TODO/ in src', 'read_file src/index.ts'];
+    steps.forEach((step, i) => setTimeout(() => log(s.id, `${c('35', '▸')} ${step}\r\n`), 400 * (i + 1)));
+    emit('session.changed', s);
+    return s;
+  };
+
+  /** Starts the first group of a freshly planned request. */
+  const startPlan = (root: MockRoot) => {
+    const first = root.tasks.get(`${root.id}-g1`)!;
+    setStatus(root, first.subtasks[0], 'IN_PROGRESS');
+    const s = spawn(root, root.tasks.get(first.id)!, 'running');
+    emit('session.changed', s);
+  };
 
   const rootOf = (taskId: string): MockRoot => {
     for (const r of roots.values()) if (r.tasks.has(taskId)) return r;
@@ -314,22 +361,43 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     'session.ack': () => ({ ok: true }),
     'settings.get': () => settings,
     'settings.set': (patch) => (settings = { ...settings, ...patch }),
-    'roots.create': ({ request, workspace, agentProfile, agentCommand }) => {
+    'roots.create': ({ request, workspace, agentProfile, agentCommand, approvePlan }) => {
       const id = `req-${++idSeq}`;
       const title = request.split('\n')[0].slice(0, 80);
       const r = makeRoot(id, title, request, workspace ?? '/home/dev/webshop', agentProfile ?? settings.defaultAgentProfile);
       if (agentCommand) r.options.agentCommand = agentCommand;
+      r.options.approvePlan = approvePlan ?? settings.approvePlans;
       r.tasks.set(id, { ...r.tasks.get(id)!, createdAt: Date.now() });
+      const planner = spawnOrchestrator(r);
       setTimeout(() => {
-        addEvent(r, { taskId: id, type: 'plan', message: 'Plan ready: 2 groups' });
-        const a = addGroup(r, 'g1', 'Explore the code', 'architect', [['Map the modules involved', 'IN_PROGRESS']]);
+        addEvent(r, { taskId: id, type: 'plan', message: `Plan ready: 2 groups${r.options.approvePlan ? '; it waits for approval' : ''}` });
+        addGroup(r, 'g1', 'Explore the code', 'architect', [['Map the modules involved', 'PENDING']]);
         addGroup(r, 'g2', 'Make the change', 'worker', [['Implement', 'PENDING'], ['Add tests', 'PENDING']], ['g1']);
-        const s = spawn(r, a, 'running');
-        emit('session.changed', s);
+        const ended: SessionInfo = { ...sessions.get(planner.id)!, status: 'exited', exitCode: 0, endedAt: Date.now() };
+        sessions.set(planner.id, ended);
+        log(planner.id, `${c('32;1', '✓ plan accepted:')} 2 group(s), 3 subtask(s)\r\n`);
+        emit('session.changed', ended);
+        r.awaitingApproval = !!r.options.approvePlan;
+        if (!r.awaitingApproval) startPlan(r);
         publish(r);
-      }, 1500);
+      }, 2500);
       emit('roots.changed', { roots: summaries() });
       return snapshot(r);
+    },
+    'plan.approve': ({ rootId }) => {
+      const r = roots.get(rootId);
+      if (!r) throw new ApiError('not-found', `no request ${rootId}`);
+      if (!r.awaitingApproval) throw new ApiError('conflict', `request ${rootId} has no plan waiting for approval`);
+      r.awaitingApproval = false;
+      addEvent(r, { taskId: rootId, type: 'plan', message: 'plan approved: starting the workers' });
+      startPlan(r);
+      publish(r);
+      return snapshot(r);
+    },
+    'secrets.status': () => secretsStatus(),
+    'secrets.setApiKey': ({ key }) => {
+      apiKeyStored = key !== null;
+      return secretsStatus();
     },
   };
 

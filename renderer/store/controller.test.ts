@@ -4,7 +4,7 @@ import { ApiError } from '../../preload/wire';
 import { buildTree, makeSession, snapshotOf, summaryOf } from '../dev/fixtures';
 import { FakeApi, deferred, manualScheduler, manualTimers, settle } from '../dev/test-utils';
 import { AppController } from './controller';
-import { createAppStore } from './store';
+import { createAppStore, selectAwaitingApproval } from './store';
 
 const settings: Settings = {
   concurrency: 3,
@@ -24,6 +24,7 @@ function setup() {
   const api = new FakeApi({
     'roots.list': () => [summaryOf(older.get('old')!), summaryOf(newer.get('new')!)],
     'settings.get': () => settings,
+    'secrets.status': () => ({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' }),
     'tree.get': ({ rootId }) => snapshotOf(rootId === 'new' ? newer : older, rootId),
   });
   const store = createAppStore();
@@ -155,7 +156,63 @@ describe('AppController', () => {
     api.setConnection({ state: 'open', reconnected: true });
     await settle();
     expect(store.getState().connectionEpoch).toBe(1);
-    expect(api.calls.map((c) => c.method).sort()).toEqual(['roots.list', 'settings.get', 'task.show', 'tree.get']);
+    expect(api.calls.map((c) => c.method).sort()).toEqual(['roots.list', 'secrets.status', 'settings.get', 'task.show', 'tree.get']);
+  });
+
+  it('approving a plan applies the answer: the request no longer waits', async () => {
+    const { api, store, controller, newer } = setup();
+    api.handle('roots.list', () => [summaryOf(newer.get('new')!, '/work/project', true)]);
+    api.handle('tree.get', ({ rootId }) => snapshotOf(newer, rootId, [], true));
+    controller.start();
+    await settle();
+    expect(selectAwaitingApproval(store.getState())).toBe(true);
+    api.handle('plan.approve', ({ rootId }) => snapshotOf(newer, rootId, [], false));
+    await controller.approvePlan('new');
+    expect(api.callsOf('plan.approve')).toEqual([{ rootId: 'new' }]);
+    expect(selectAwaitingApproval(store.getState())).toBe(false);
+    expect(store.getState().roots.find((r) => r.id === 'new')?.awaitingApproval).toBe(false);
+
+    api.handle('plan.approve', () => {
+      throw new ApiError('conflict', 'request new has no plan waiting for approval');
+    });
+    await controller.approvePlan('new');
+    expect(store.getState().notices[0].message).toBe('Could not approve the plan: request new has no plan waiting for approval');
+  });
+
+  it('loads where the API key comes from; saving a key keeps only the answer, never the key', async () => {
+    const { api, store, controller } = setup();
+    controller.start();
+    await settle();
+    expect(store.getState().secrets).toEqual({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    api.handle('secrets.setApiKey', ({ key }) => ({ anthropicApiKey: key ? 'stored' : 'missing', stored: !!key, storage: 'os-keychain' }));
+    expect(await controller.setApiKey('sk-ant-secret')).toEqual({ ok: true, status: { anthropicApiKey: 'stored', stored: true, storage: 'os-keychain' } });
+    expect(api.callsOf('secrets.setApiKey')).toEqual([{ key: 'sk-ant-secret' }]);
+    expect(JSON.stringify(store.getState())).not.toContain('sk-ant-secret');
+    expect(store.getState().secrets?.anthropicApiKey).toBe('stored');
+    await controller.setApiKey(null);
+    expect(store.getState().secrets?.anthropicApiKey).toBe('missing');
+    api.handle('secrets.setApiKey', () => {
+      // As the Electron preload rejects: the code in front of the message.
+      throw new Error('[bad-request] invalid parameters for secrets.setApiKey: key: Too big');
+    });
+    expect(await controller.setApiKey('x'.repeat(600))).toEqual({ ok: false, error: 'invalid parameters for secrets.setApiKey: key: Too big' });
+  });
+
+  it('shows errors that crossed the Electron bridge without their code prefix, and none for a refused token', async () => {
+    const { api, store, controller } = setup();
+    controller.start();
+    await settle();
+    api.handle('task.retry', () => {
+      throw new Error('[conflict] group g2 still has a running session; stop it before retrying');
+    });
+    await controller.retryTask('new-g2');
+    expect(store.getState().notices[0].message).toBe('Retry failed: group g2 still has a running session; stop it before retrying');
+    const before = store.getState().notices.length;
+    api.handle('task.retry', () => {
+      throw new Error('[unauthorized] the token was refused');
+    });
+    await controller.retryTask('new-g2');
+    expect(store.getState().notices).toHaveLength(before);
   });
 
   it('stop unsubscribes from the engine', async () => {

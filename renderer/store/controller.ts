@@ -1,7 +1,7 @@
 // Wires the API to the store: loads state, feeds engine events through the per-frame coalescer,
 // re-fetches after a reconnect, and turns failed calls into error notices.
-import type { CommandParams, MaestroApi, Settings } from '../../preload/contract';
-import { errorMessage } from '../api/errors';
+import type { CommandParams, MaestroApi, SecretsStatus, Settings } from '../../preload/contract';
+import { errorCode, errorMessage } from '../api/errors';
 import { isConnectionAware } from '../api/index';
 import type { Timers } from '../api/ws-client';
 import { Coalescer, animationFrameScheduler, type FrameScheduler } from './coalesce';
@@ -65,9 +65,9 @@ export class AppController {
     };
   }
 
-  /** Loads roots, settings, the selected tree and the open detail again. */
+  /** Loads roots, settings, the key status, the selected tree and the open detail again. */
   async refresh(): Promise<void> {
-    await Promise.all([this.loadRoots(), this.loadSettings()]);
+    await Promise.all([this.loadRoots(), this.loadSettings(), this.loadSecrets()]);
     const { selectedRootId, selectedTaskId, roots } = this.store.getState();
     if (selectedRootId === null) {
       // First load: the root named in the URL if it exists, else the newest request.
@@ -96,6 +96,25 @@ export class AppController {
       this.store.getState().setSettings(await this.api.call('settings.get', {}));
     } catch (error) {
       this.report('Could not load the settings', error);
+    }
+  }
+
+  async loadSecrets(): Promise<void> {
+    try {
+      this.store.getState().setSecrets(await this.api.call('secrets.status', {}));
+    } catch (error) {
+      this.report('Could not check the API key', error);
+    }
+  }
+
+  /** Stores the Anthropic API key (null removes it). The engine answers with the status only, never the key. */
+  async setApiKey(key: string | null): Promise<{ ok: true; status: SecretsStatus } | { ok: false; error: string }> {
+    try {
+      const status = await this.api.call('secrets.setApiKey', { key });
+      this.store.getState().setSecrets(status);
+      return { ok: true, status };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
     }
   }
 
@@ -172,6 +191,17 @@ export class AppController {
     }
   }
 
+  /** Lets a plan that waits for approval run; the answer is the fresh tree. */
+  async approvePlan(rootId: string): Promise<void> {
+    try {
+      const snapshot = await this.api.call('plan.approve', { rootId });
+      this.coalescer.flush();
+      this.store.getState().applySnapshot(snapshot);
+    } catch (error) {
+      this.report('Could not approve the plan', error);
+    }
+  }
+
   async retryTask(taskId: string): Promise<void> {
     try {
       await this.api.call('task.retry', { id: taskId });
@@ -200,7 +230,7 @@ export class AppController {
 
   /** Shows a failed call as a dismissible error banner (a refused token has its own banner). */
   report(context: string, error: unknown): void {
-    if ((error as { code?: unknown } | null)?.code === 'unauthorized') return;
+    if (errorCode(error) === 'unauthorized') return;
     this.store.getState().pushNotice({ level: 'error', message: `${context}: ${errorMessage(error)}` });
   }
 }

@@ -6,7 +6,20 @@ import {
   createSessionsSelector,
   createVisibleRowsSelector,
 } from './selectors';
+import type { Settings } from '../../preload/contract';
 import { createAppStore } from './store';
+
+const SETTINGS: Settings = {
+  concurrency: 2,
+  defaultAgentProfile: 'builtin',
+  customAgentCommand: '',
+  model: 'm',
+  maxTokens: 1000,
+  maxTurns: 10,
+  approvePlans: false,
+  showOrchestrator: true,
+  scrollback: 1000,
+};
 
 function setup(groups = 3, perGroup = 2) {
   const store = createAppStore();
@@ -85,6 +98,7 @@ describe('other selectors', () => {
 
   it('sessions of a task: the root shows all workers, a subtask the sessions that served it', () => {
     const { store } = setup();
+    store.getState().setSettings({ ...SETTINGS, showOrchestrator: false });
     const select = createSessionsSelector();
     expect(select(store.getState(), null).map((s) => s.id)).toEqual(['w2', 'w3', 'w1']); // running first, then newest
     expect(select(store.getState(), 'r').map((s) => s.id)).toEqual(['w2', 'w3', 'w1']);
@@ -95,19 +109,17 @@ describe('other selectors', () => {
     expect(select(store.getState(), 'r-g1')).toBe(same);
   });
 
-  it('orchestrator sessions appear with showOrchestrator', () => {
+  it('the orchestrator session is among the root’s sessions unless showOrchestrator is off', () => {
     const { store } = setup();
-    store.getState().setSettings({
-      concurrency: 2,
-      defaultAgentProfile: 'builtin',
-      customAgentCommand: '',
-      model: 'm',
-      maxTokens: 1000,
-      maxTurns: 10,
-      approvePlans: false,
-      showOrchestrator: true,
-      scrollback: 1000,
-    });
-    expect(createSessionsSelector()(store.getState(), null).map((s) => s.id)).toContain('o');
+    const select = createSessionsSelector();
+    // Before the settings load, as the engine's default: shown.
+    expect(select(store.getState(), null).map((s) => s.id)).toContain('o');
+    store.getState().setSettings({ ...SETTINGS, showOrchestrator: true });
+    expect(select(store.getState(), 'r').map((s) => s.id)).toContain('o');
+    store.getState().setSettings({ ...SETTINGS, showOrchestrator: false });
+    expect(select(store.getState(), 'r').map((s) => s.id)).not.toContain('o');
+    // Never below the root: a group's panes are its workers.
+    store.getState().setSettings({ ...SETTINGS, showOrchestrator: true });
+    expect(select(store.getState(), 'r-g1').map((s) => s.id)).not.toContain('o');
   });
 });

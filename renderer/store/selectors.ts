@@ -72,10 +72,11 @@ export function compareSessions(a: SessionInfo, b: SessionInfo): number {
 
 /**
  * The sessions to show for a task: every session of the root for the root itself (or no selection),
- * otherwise the sessions that served the task. Orchestrator sessions only with `showOrchestrator`.
+ * otherwise the sessions that served the task. Orchestrator sessions unless `showOrchestrator` is off.
  */
 export function sessionsForTask(s: AppData, taskId: string | null): SessionInfo[] {
-  const showOrchestrator = s.settings?.showOrchestrator ?? false;
+  // Shown by default (the engine's default too): the orchestrator's pane is where planning is visible.
+  const showOrchestrator = s.settings?.showOrchestrator ?? true;
   const all = taskId === null || taskId === s.loadedRootId;
   const out: SessionInfo[] = [];
   for (const x of s.sessions.values()) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskDetail } from '../../preload/contract';
 import { buildTree, makeSession, snapshotOf, summaryOf } from '../dev/fixtures';
-import { MAX_NOTICES, createAppStore, reduceEvents, type StoreEvent } from './store';
+import { MAX_NOTICES, createAppStore, reduceEvents, selectAwaitingApproval, type StoreEvent } from './store';
 
 function loadedStore(rootId = 'r') {
   const store = createAppStore();
@@ -148,6 +148,54 @@ describe('applying engine events', () => {
     store.getState().applyEvents(events);
     expect(updates).toBe(1);
     expect([...store.getState().tasks.values()].every((t) => t.effectiveStatus === 'COMPLETED')).toBe(true);
+  });
+});
+
+describe('plan approval and the API key status', () => {
+  it('a snapshot of a new request adds its summary with the approval state', () => {
+    const store = createAppStore();
+    store.getState().selectRoot('r');
+    store.getState().applySnapshot(snapshotOf(buildTree('r', 1, 2), 'r', [], true));
+    expect(store.getState().roots).toMatchObject([{ id: 'r', awaitingApproval: true }]);
+    expect(selectAwaitingApproval(store.getState())).toBe(true);
+  });
+
+  it('a newer snapshot corrects the listed approval state, keeping the list otherwise', () => {
+    const { store, tasks } = loadedStore();
+    const other = summaryOf(buildTree('q', 1, 1).get('q')!);
+    store.getState().setRoots([summaryOf(tasks.get('r')!, '/work/project', false), other]);
+    store.getState().applySnapshot(snapshotOf(tasks, 'r', [], true));
+    expect(selectAwaitingApproval(store.getState())).toBe(true);
+    expect(store.getState().roots.find((r) => r.id === 'q')).toBe(other);
+    const list = store.getState().roots;
+    store.getState().applySnapshot(snapshotOf(tasks, 'r', [], true));
+    expect(store.getState().roots).toBe(list); // nothing changed: same array
+  });
+
+  it('roots.changed carries the approval state of the loaded request', () => {
+    const { store, tasks } = loadedStore();
+    expect(selectAwaitingApproval(store.getState())).toBe(false);
+    const waiting = summaryOf(tasks.get('r')!, '/work/project', true);
+    store.getState().applyEvents([{ event: 'roots.changed', payload: { roots: [waiting] } }]);
+    expect(selectAwaitingApproval(store.getState())).toBe(true);
+    store.getState().applyEvents([{ event: 'roots.changed', payload: { roots: [{ ...waiting, awaitingApproval: false }] } }]);
+    expect(selectAwaitingApproval(store.getState())).toBe(false);
+  });
+
+  it('another request waiting for approval does not make the loaded one wait', () => {
+    const { store, tasks } = loadedStore();
+    const q = summaryOf(buildTree('q', 1, 1).get('q')!, '/work/project', true);
+    store.getState().applyEvents([{ event: 'roots.changed', payload: { roots: [summaryOf(tasks.get('r')!), q] } }]);
+    expect(selectAwaitingApproval(store.getState())).toBe(false);
+    store.getState().selectRoot(null);
+    expect(selectAwaitingApproval(store.getState())).toBe(false);
+  });
+
+  it('keeps the key status, which has no key in it', () => {
+    const store = createAppStore();
+    expect(store.getState().secrets).toBeNull();
+    store.getState().setSecrets({ anthropicApiKey: 'environment', stored: false, storage: 'os-keychain' });
+    expect(store.getState().secrets).toEqual({ anthropicApiKey: 'environment', stored: false, storage: 'os-keychain' });
   });
 });
 

@@ -1,7 +1,7 @@
 // The renderer's state: zustand (vanilla store + React hook), new Map/Set instances on every update,
 // no terminal bytes. Engine events are applied in batches (`applyEvents`, one `set` per frame).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EngineEvents, EventName, Settings, TaskDetail } from '../../preload/contract';
+import type { EngineEvents, EventName, SecretsStatus, Settings, TaskDetail } from '../../preload/contract';
 import type { RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../main/core/types';
 import type { ConnectionState } from '../api/ws-client';
 import { isWithin, pathTo, type TreeFilter } from './tree';
@@ -34,6 +34,8 @@ export interface UiPrefs {
   terminalsCollapsed: boolean;
   lastWorkspace: string;
   lastAgentProfile: string;
+  /** Browser mode: show a desktop notification when a request completes or a task fails. */
+  desktopNotifications: boolean;
 }
 
 export const DEFAULT_PREFS: UiPrefs = {
@@ -42,6 +44,7 @@ export const DEFAULT_PREFS: UiPrefs = {
   terminalsCollapsed: false,
   lastWorkspace: '',
   lastAgentProfile: '',
+  desktopNotifications: false,
 };
 
 /** Every engine event except terminal bytes, as it is buffered for `applyEvents`. */
@@ -67,6 +70,8 @@ export interface AppData {
   treeFilter: TreeFilter;
   detail: DetailState | null;
   settings: Settings | null;
+  /** Where the Anthropic API key comes from (never the key itself). */
+  secrets: SecretsStatus | null;
   notices: Notice[];
   /** The request box is open (also shown whenever there is no root). */
   composing: boolean;
@@ -92,6 +97,7 @@ export interface AppActions {
   setTreeFilter(filter: TreeFilter): void;
   setDetail(detail: DetailState | null): void;
   setSettings(settings: Settings): void;
+  setSecrets(secrets: SecretsStatus): void;
   pushNotice(notice: Omit<Notice, 'id' | 'count'>): void;
   dismissNotice(id: number): void;
   setComposing(open: boolean): void;
@@ -123,6 +129,7 @@ export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
     treeFilter: 'all',
     detail: null,
     settings: null,
+    secrets: null,
     notices: [],
     composing: false,
     settingsOpen: false,
@@ -144,7 +151,15 @@ export function summaryFromSnapshot(snapshot: TreeSnapshot): RootSummary | null 
     progress: root.progress,
     createdAt: root.createdAt,
     workspace: snapshot.options.workspace,
+    awaitingApproval: snapshot.awaitingApproval,
   };
+}
+
+/** Whether the loaded request's plan waits for approval (the roots list is the one place this is kept). */
+export function selectAwaitingApproval(s: AppData): boolean {
+  if (!s.loadedRootId) return false;
+  for (const r of s.roots) if (r.id === s.loadedRootId) return r.awaitingApproval;
+  return false;
 }
 
 /**
@@ -260,9 +275,13 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
     applySnapshot(snapshot) {
       const s = get();
       if (snapshot.rootId !== s.selectedRootId) return; // the user moved on
-      const roots = s.roots.some((r) => r.id === snapshot.rootId)
-        ? s.roots
-        : [summaryFromSnapshot(snapshot)].filter((r): r is RootSummary => r !== null).concat(s.roots).sort(byNewest);
+      // The snapshot is newer than the list: it adds a missing entry and sets the approval state.
+      const known = s.roots.find((r) => r.id === snapshot.rootId);
+      const roots = !known
+        ? [summaryFromSnapshot(snapshot)].filter((r): r is RootSummary => r !== null).concat(s.roots).sort(byNewest)
+        : known.awaitingApproval === snapshot.awaitingApproval
+          ? s.roots
+          : s.roots.map((r) => (r === known ? { ...r, awaitingApproval: snapshot.awaitingApproval } : r));
       const sameRoot = s.loadedRootId === snapshot.rootId;
       set({
         roots,
@@ -317,6 +336,10 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
 
     setSettings(settings) {
       set({ settings });
+    },
+
+    setSecrets(secrets) {
+      set({ secrets });
     },
 
     pushNotice(notice) {

@@ -20,7 +20,8 @@ export interface TerminalConnection {
   dispose(): void;
 }
 
-export const RESTORED_BANNER = '\r\n\x1b[2m── history restored from the previous run ──\x1b[0m\r\n';
+/** Written after replayed output: what is above it was restored, not streamed live to this pane. */
+export const RESTORED_BANNER = '\r\n\x1b[2m── history restored ──\x1b[0m\r\n';
 
 export function connectTerminal(opts: {
   api: MaestroApi;

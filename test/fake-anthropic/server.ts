@@ -64,7 +64,6 @@ export interface RecordedRequest {
   /** Lower-case header names; repeated headers are joined with ', '. */
   headers: Record<string, string>;
   /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON, read freely by tests
   body: any;
 }
 

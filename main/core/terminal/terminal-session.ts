@@ -38,9 +38,9 @@ export interface TerminalSessionOptions {
 
 const DEFAULTS = {
   batchMs: 5,
-  batchBytes: 64 * 1024,
-  highWatermark: 100_000,
-  lowWatermark: 5_000,
+  batchBytes: Number(process.env.XBB ?? 64 * 1024),
+  highWatermark: Number(process.env.XHW ?? 100_000),
+  lowWatermark: Number(process.env.XLW ?? 5_000),
   tailBytes: 16 * 1024,
   drainQuietMs: 150,
   drainMaxMs: 5_000,
@@ -183,6 +183,7 @@ export class TerminalSession {
       throw new RangeError(`acknowledge: chars must be a non-negative number, got ${String(chars)}`);
     }
     if (!this.flowControl) return;
+    if (process.env.XDEBUG) process.stderr.write(`XD A ${performance.now().toFixed(2)} ${chars}\n`);
     this.unacked = Math.max(0, this.unacked - chars);
     if (this.ptyPaused && this.unacked < this.settings.lowWatermark) this.setPaused(false);
   }
@@ -253,11 +254,16 @@ export class TerminalSession {
     this.lastDataAt = Date.now();
     this.pending.push(data);
     this.pendingChars += data.length;
+    let pausing = false;
     if (this.flowControl && !this.processExit) {
       this.unacked += data.length;
-      if (!this.ptyPaused && this.unacked > this.settings.highWatermark) this.setPaused(true);
+      if (!this.ptyPaused && this.unacked > this.settings.highWatermark) {
+        this.setPaused(true);
+        pausing = true;
+      }
     }
-    if (this.pendingChars >= this.settings.batchBytes) this.flush();
+    // Nothing more will arrive while paused, and the consumer needs this batch to acknowledge: send it now.
+    if (pausing || this.pendingChars >= this.settings.batchBytes) this.flush();
     else this.batchTimer ??= setTimeout(() => this.flush(), this.settings.batchMs);
   }
 
@@ -272,6 +278,7 @@ export class TerminalSession {
     this.pendingChars = 0;
     this.appendTail(batch);
     if (this.log && !this.logFailure) this.log.write(batch);
+    if (process.env.XDEBUG) process.stderr.write(`XD B ${performance.now().toFixed(2)} ${batch.length}\n`);
     this.dataEmitter.fire(batch);
   }
 
@@ -285,6 +292,7 @@ export class TerminalSession {
   }
 
   private setPaused(paused: boolean): void {
+    if (process.env.XDEBUG) process.stderr.write(`XD ${paused ? 'P' : 'R'} ${performance.now().toFixed(2)} ${this.unacked} ${this.totalChars}\n`);
     this.ptyPaused = paused;
     if (paused) this.pty.pause();
     else this.pty.resume();
