@@ -76,6 +76,8 @@ export const commandSchemas = {
     agentCommand: z.string().trim().min(1).optional(),
     budgetUsd: z.number().positive().optional(),
     plannerProfile: z.string().trim().min(1).optional(),
+    /** Worker sessions of this request at once (default: the `concurrency` setting). */
+    concurrency: z.number().int().min(1).max(64).optional(),
     /** Show the plan for approval before it runs (default: the `approvePlans` setting). */
     approvePlan: z.boolean().optional(),
     plan: z.unknown().optional(),

@@ -51,10 +51,10 @@ function readPlan(file: string): unknown {
   }
 }
 
-async function open(dataDirOpt: string | undefined, concurrency?: number): Promise<Instance> {
+async function open(dataDirOpt: string | undefined): Promise<Instance> {
   const dataDir = dataDirFrom(dataDirOpt);
   try {
-    return await startInstance({ dataDir, overrides: concurrency ? { concurrency } : undefined });
+    return await startInstance({ dataDir });
   } catch (err) {
     if (err instanceof DataDirInUseError) {
       throw new CliError(`${err.message}; use that instance (the app or \`maestro serve\`), or pass another --data-dir`);
@@ -100,7 +100,7 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
   }
   const plan = o.plan ? readPlan(o.plan) : undefined;
   const plannerProfile = plan === undefined ? choosePlanner(o) : undefined;
-  const instance = await open(o.dataDir, concurrency);
+  const instance = await open(o.dataDir);
   for (const n of instance.engine.notices) process.stderr.write(`maestro: ${n}\n`);
   let rootId: string;
   try {
@@ -111,6 +111,9 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
       agentCommand: o.agentCommand,
       budgetUsd,
       plannerProfile,
+      concurrency,
+      // Headless: nobody is there to approve a plan.
+      approvePlan: false,
       plan,
     }).rootId;
   } catch (err) {

@@ -192,3 +192,21 @@ describe('plans waiting for approval, the API key, usage and budget', () => {
     expect(notices.join('\n')).toMatch(/budget of \$0\.01 reached \(\$0\.02 spent\): no new sessions are started/);
   });
 });
+
+describe('the scheduler', () => {
+  it('keeps a request within its own concurrency: independent groups run one after the other at 1', async () => {
+    const i = await start(3);
+    const agent = `echo start >> "log-$MAESTRO_TASK_ID"; sleep 0.3; maestro task complete "$MAESTRO_TASK_ID" --summary ok`;
+    const plan = { groups: ['g1', 'g2', 'g3'].map((g, n) => ({ id: g, title: g, subtasks: [{ id: `s${n + 1}`, title: 'x' }] })) };
+    const { rootId } = i.engine.createRoot({ request: 'one at a time', workspace, agentCommand: agent, plan, concurrency: 1 });
+    let maxLive = 0;
+    i.engine.on('session.changed', () => {
+      maxLive = Math.max(maxLive, i.engine.tree(rootId).sessions.filter((s) => s.status === 'running').length);
+    });
+    expect(await i.engine.waitForSettled(rootId)).toBe('COMPLETED');
+    expect(maxLive).toBe(1);
+    const sessions = i.engine.tree(rootId).sessions.sort((a, b) => a.startedAt - b.startedAt);
+    expect(sessions).toHaveLength(3);
+    for (let n = 1; n < sessions.length; n++) expect(sessions[n]!.startedAt).toBeGreaterThanOrEqual(sessions[n - 1]!.endedAt!);
+  });
+});

@@ -269,6 +269,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     budgetUsd?: number;
     plannerProfile?: string;
     approvePlan?: boolean;
+    concurrency?: number;
     plan?: unknown;
   }): TreeSnapshot {
     const workspace = path.resolve(params.workspace ?? process.cwd());
@@ -283,6 +284,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       budgetUsd: params.budgetUsd,
       plannerProfile: params.plan === undefined ? (params.plannerProfile ?? this.defaultPlanner(agentProfile)) : undefined,
       approvePlan: params.approvePlan ?? this.settings.approvePlans,
+      concurrency: params.concurrency,
     };
     if (options.plannerProfile && !AGENT_PROFILES.has(options.plannerProfile)) {
       throw new ApiError('bad-request', `unknown planner agent profile "${options.plannerProfile}"`);
@@ -627,9 +629,9 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     });
   }
 
-  private activeWorkerCount(): number {
+  private activeWorkerCount(rootId: string): number {
     let n = 0;
-    for (const l of this.live.values()) if (l.info.role === 'worker') n++;
+    for (const l of this.live.values()) if (l.info.role === 'worker' && l.info.rootId === rootId) n++;
     return n;
   }
 
@@ -658,7 +660,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
         const ready = group.dependsOn.every((d) => state.agg.get(d)?.status === 'COMPLETED');
         if (!ready) continue;
         if (this.budgetReached(state)) break;
-        if (this.activeWorkerCount() >= this.settings.concurrency) {
+        // The limit is per request: its own, or the setting.
+        if (this.activeWorkerCount(rootId) >= (state.doc.options.concurrency ?? this.settings.concurrency)) {
           waiting = true;
           break;
         }

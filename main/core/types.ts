@@ -52,6 +52,8 @@ export interface RootOptions {
   budgetUsd?: number;
   /** Agent profile of the orchestrator session that plans the request; none: the plan is submitted. */
   plannerProfile?: string;
+  /** Worker sessions of this request at once; none: the `concurrency` setting. */
+  concurrency?: number;
   /** The plan waits for a person's approval before any worker starts. */
   approvePlan?: boolean;
 }

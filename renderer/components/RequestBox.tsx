@@ -36,7 +36,9 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
     if (!touched.current.command) setCommand(settings.customAgentCommand);
     if (!touched.current.approve) setApproveFirst(settings.approvePlans);
   }, [settings, prefs.lastAgentProfile]);
-  const ids = { request: useId(), workspace: useId(), profile: useId(), command: useId(), hint: useId(), approve: useId() };
+  const ids = { request: useId(), workspace: useId(), profile: useId(), command: useId(), hint: useId(), approve: useId(), concurrency: useId() };
+  const defaultConcurrency = useApp((s) => s.settings?.concurrency ?? 3);
+  const [concurrency, setConcurrency] = useState<number | undefined>(undefined);
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -58,6 +60,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
       agentProfile: profile,
       agentCommand: profile === 'custom' ? command.trim() : undefined,
       approvePlan: approveFirst,
+      concurrency: concurrency ?? defaultConcurrency,
     });
     setBusy(false);
     if (ok) {
@@ -115,6 +118,16 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
             {AGENT_PROFILES.map((p) => (
               <option key={p.value} value={p.value}>
                 {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.concurrency}>Parallel workers</label>
+          <select id={ids.concurrency} value={concurrency ?? defaultConcurrency} onChange={(e) => setConcurrency(Number(e.target.value))} disabled={busy}>
+            {[...new Set([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, defaultConcurrency])].sort((a, b) => a - b).map((n) => (
+              <option key={n} value={n}>
+                {n}
               </option>
             ))}
           </select>

@@ -110,6 +110,15 @@ describe('TerminalSession flow control', () => {
     expect(t.output()).toBe('x'.repeat(TOTAL));
   });
 
+  it('sends the held batch as soon as it pauses: the consumer needs it to acknowledge', async () => {
+    // The batch timer and size would hold this output for a minute; pausing must not wait for either.
+    const t = start(FLOOD, { highWatermark: 2_000, lowWatermark: 500, batchMs: 60_000, batchBytes: 1_000_000, flowControl: true });
+    await waitFor(() => t.session.paused, 'the pty to pause');
+    expect(t.output().length).toBeGreaterThan(2_000);
+    expect(t.output()).toBe('x'.repeat(t.output().length));
+    t.session.setFlowControl(false);
+  });
+
   it('keeps output flowing without acknowledgements when flow control is off (the default)', async () => {
     const t = start(FLOOD, { highWatermark: 2_000, lowWatermark: 500 });
     await t.exit;

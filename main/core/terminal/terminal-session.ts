@@ -17,9 +17,15 @@ export interface TerminalSessionOptions {
   batchMs?: number;
   /** A batch is emitted early once it holds this many chars. Default 64 KiB. */
   batchBytes?: number;
-  /** Pause the PTY when this many emitted chars are unacknowledged. Default 100 000. */
+  /**
+   * Pause the PTY when this many emitted chars are unacknowledged. Default 256 KiB: a few batches in
+   * flight cover the round trip to the renderer; xterm.js stays responsive below ~500 KB queued.
+   */
   highWatermark?: number;
-  /** Resume it when the unacknowledged count falls below this. Default 5 000. */
+  /**
+   * Resume it when the unacknowledged count falls below this. Default 128 KiB: the PTY refills while
+   * the renderer still parses, so the pipe never drains. Must stay above the consumer's ack batch.
+   */
   lowWatermark?: number;
   /** Chars of recent output kept in memory for `tail()` and `lastLines()`. Default 16 KiB. */
   tailBytes?: number;
@@ -38,9 +44,9 @@ export interface TerminalSessionOptions {
 
 const DEFAULTS = {
   batchMs: 5,
-  batchBytes: Number(process.env.XBB ?? 64 * 1024),
-  highWatermark: Number(process.env.XHW ?? 100_000),
-  lowWatermark: Number(process.env.XLW ?? 5_000),
+  batchBytes: 64 * 1024,
+  highWatermark: 256 * 1024,
+  lowWatermark: 128 * 1024,
   tailBytes: 16 * 1024,
   drainQuietMs: 150,
   drainMaxMs: 5_000,
@@ -183,7 +189,6 @@ export class TerminalSession {
       throw new RangeError(`acknowledge: chars must be a non-negative number, got ${String(chars)}`);
     }
     if (!this.flowControl) return;
-    if (process.env.XDEBUG) process.stderr.write(`XD A ${performance.now().toFixed(2)} ${chars}\n`);
     this.unacked = Math.max(0, this.unacked - chars);
     if (this.ptyPaused && this.unacked < this.settings.lowWatermark) this.setPaused(false);
   }
@@ -278,7 +283,6 @@ export class TerminalSession {
     this.pendingChars = 0;
     this.appendTail(batch);
     if (this.log && !this.logFailure) this.log.write(batch);
-    if (process.env.XDEBUG) process.stderr.write(`XD B ${performance.now().toFixed(2)} ${batch.length}\n`);
     this.dataEmitter.fire(batch);
   }
 
@@ -292,7 +296,6 @@ export class TerminalSession {
   }
 
   private setPaused(paused: boolean): void {
-    if (process.env.XDEBUG) process.stderr.write(`XD ${paused ? 'P' : 'R'} ${performance.now().toFixed(2)} ${this.unacked} ${this.totalChars}\n`);
     this.ptyPaused = paused;
     if (paused) this.pty.pause();
     else this.pty.resume();
