@@ -2,14 +2,16 @@
 // main process and the preload. The renderer is built by Vite (`vite build`).
 // Usage: node scripts/build.mjs [cli] [electron]   (no argument: all)
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const targets = new Set(process.argv.slice(2));
 const all = targets.size === 0;
 // CJS packages inside an ESM bundle need `require`.
 const banner = { js: "import { createRequire as __maestroCreateRequire } from 'node:module'; const require = __maestroCreateRequire(import.meta.url);" };
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const common = {
+  define: { __MAESTRO_VERSION__: JSON.stringify(version) },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -7,8 +7,11 @@ import type { TaskView } from '../core/types';
 import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './client';
 import { formatTaskDetail, formatTree, statusLabel } from './format';
 
+declare const __MAESTRO_VERSION__: string | undefined;
+
 const program = new Command('maestro')
   .description('Maestro orchestrates AI coding agents: a plan of groups, each carried out by a worker in a real terminal.')
+  .version(typeof __MAESTRO_VERSION__ === 'string' ? __MAESTRO_VERSION__ : 'development', '-V, --version')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -178,7 +181,7 @@ program
 
 program
   .command('plan')
-  .description('plans')
+  .description('submit the plan of a request (orchestrators)')
   .command('submit [file]')
   .description('submit the plan of a request: a JSON file, or - for standard input')
   .option('--root <id>', 'the request (default: the orchestrator session’s, $MAESTRO_TASK_ID)')
