@@ -46,6 +46,8 @@ export const settingsSchema = z.object({
   approvePlans: z.boolean(),
   showOrchestrator: z.boolean(),
   scrollback: z.number().int().min(100).max(100_000),
+  /** A running session with no output and no report for this long is flagged as quiet (stalled or waiting for input). */
+  stallSeconds: z.number().int().min(1).max(86_400),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -210,3 +210,18 @@ describe('the scheduler', () => {
     for (let n = 1; n < sessions.length; n++) expect(sessions[n]!.startedAt).toBeGreaterThanOrEqual(sessions[n - 1]!.endedAt!);
   });
 });
+
+describe('stall detection', () => {
+  it('flags a session that stays quiet, and lifts the flag when it talks again', async () => {
+    const i = await startInstance({ dataDir, overrides: { stallSeconds: 1 } });
+    instances.push(i);
+    // `cat` is silent until it is given input, which the terminal then echoes.
+    const { rootId } = i.engine.createRoot({ request: 'quiet', workspace, agentCommand: 'exec cat', plan: plan3(), concurrency: 1 });
+    const session = await waitFor(() => i.engine.tree(rootId).sessions.find((s) => s.quietSince !== undefined), 'a quiet session');
+    const timeline = i.engine.show(rootId, 50).timeline.map((e) => e.message);
+    expect(timeline.some((m) => /has been quiet for .*: its agent may be waiting for input, or stuck/.test(m))).toBe(true);
+    i.engine.writeSession(session.id, 'hello\r');
+    await waitFor(() => i.engine.session(session.id).quietSince === undefined, 'the flag lifted by output');
+    await i.engine.stopSession(session.id);
+  });
+});

@@ -68,6 +68,8 @@ interface LiveSession {
   endedByMaestro: boolean;
   /** Clients showing this session (visible panes), each with its own flow-control account. */
   consumers: Map<number, Consumer>;
+  /** The last output or report of the session (for stall detection). */
+  lastActivity: number;
   exited: Promise<void>;
 }
 
@@ -127,6 +129,46 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     this.apiUrl = opts.apiUrl ?? '';
     this.settings = { ...DEFAULT_SETTINGS, ...this.store.readSettings(), ...opts.overrides };
     for (const doc of this.store.loadRoots()) this.loadRoot(doc);
+    this.stallTimer = setInterval(() => this.checkStalls(), 1_000);
+    this.stallTimer.unref();
+  }
+
+  private readonly stallTimer: NodeJS.Timeout;
+
+  /** Output or a report: the session is alive; a quiet flag is lifted. */
+  private touch(live: LiveSession): void {
+    live.lastActivity = Date.now();
+    if (live.info.quietSince === undefined) return;
+    live.info.quietSince = undefined;
+    this.emit('session.changed', live.info);
+  }
+
+  /** A report through the API counts as activity of the calling session. */
+  touchSession(sessionId: string): void {
+    const live = this.live.get(sessionId);
+    if (live) this.touch(live);
+  }
+
+  /**
+   * Flags running sessions that have been quiet (no output, no report) for `stallSeconds`: an agent
+   * waiting for input, or stuck. The flag shows in the UI and the timeline; it is lifted by activity.
+   */
+  private checkStalls(): void {
+    const limit = this.settings.stallSeconds * 1_000;
+    const now = Date.now();
+    for (const live of this.live.values()) {
+      if (live.info.quietSince !== undefined || now - live.lastActivity < limit) continue;
+      live.info.quietSince = live.lastActivity;
+      const state = this.roots.get(live.info.rootId)!;
+      const minutes = Math.round((now - live.lastActivity) / 60_000);
+      const quiet = minutes >= 1 ? `${minutes} min` : `${Math.round((now - live.lastActivity) / 1_000)} s`;
+      const msg = `session ${live.info.id} has been quiet for ${quiet}: its agent may be waiting for input, or stuck`;
+      const ev = this.event(state, live.info.taskId, 'notice', msg, { sessionId: live.info.id });
+      this.pendingEvents = this.pendingEvents.filter((e) => e.event !== ev);
+      this.emit('timeline.event', { rootId: state.doc.rootId, event: ev });
+      this.emit('session.changed', live.info);
+      this.notice('warning', `${live.info.title}: ${msg}`, state.doc.rootId, live.info.taskId);
+    }
   }
 
   get dataDir(): string {
@@ -792,11 +834,13 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       stopRequested: false,
       endedByMaestro: false,
       consumers: new Map(),
+      lastActivity: Date.now(),
       exited: new Promise((r) => (resolveExit = r)),
     };
     this.live.set(sessionId, live);
     this.tokens.set(token, sessionId);
     term.onData((data) => {
+      this.touch(live);
       for (const c of live.consumers.values()) {
         c.unacked += data.length;
         c.send(data);
@@ -823,6 +867,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
     this.tokens.delete(live.token);
     const state = this.roots.get(info.rootId)!;
     info.status = live.stopRequested && !live.endedByMaestro ? 'stopped' : 'exited';
+    info.quietSince = undefined;
     info.exitCode = exitCode;
     if (signal) info.signal = signal;
     info.endedAt = Date.now();
@@ -1137,6 +1182,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       l.term.kill();
     }
     await Promise.all(lives.map((l) => l.exited));
+    clearInterval(this.stallTimer);
     this.closed = true;
     this.store.close();
   }

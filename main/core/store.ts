@@ -95,6 +95,7 @@ export const DEFAULT_SETTINGS: Settings = {
   approvePlans: false,
   showOrchestrator: true,
   scrollback: 5_000,
+  stallSeconds: 300,
 };
 
 export interface LoadedRoots {

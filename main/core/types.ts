@@ -109,6 +109,8 @@ export interface SessionInfo {
   error?: string;
   startedAt: number;
   endedAt?: number;
+  /** Since when a running session has shown no output and made no report (see the `stallSeconds` setting). */
+  quietSince?: number;
   cols: number;
   rows: number;
 }

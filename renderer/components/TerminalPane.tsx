@@ -1,6 +1,6 @@
 // One xterm.js terminal per session. Mounted only while visible; on mount it replays the session's
-// output, then follows live data (renderer/terminal/connect.ts). WebGL renderer when available, the
-// DOM renderer otherwise (and after a lost WebGL context).
+// output, then follows live data (renderer/terminal/connect.ts). WebGL renderer when a GPU runs it, the
+// DOM renderer otherwise (software WebGL, no WebGL, or after a lost WebGL context).
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
@@ -51,7 +51,31 @@ function openLink(_event: MouseEvent, uri: string): void {
   }
 }
 
+let gpuWebgl: boolean | undefined;
+/**
+ * Whether WebGL runs on a GPU. Without one (a VM, a remote desktop, GPU disabled) Chromium emulates it on
+ * the CPU (SwiftShader, llvmpipe), and the WebGL renderer becomes several times slower than the DOM one
+ * (measured by `npm run bench`). Checked once per page.
+ */
+function hasGpuWebgl(): boolean {
+  if (gpuWebgl !== undefined) return gpuWebgl;
+  gpuWebgl = false;
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (gl) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+      gpuWebgl = !/swiftshader|llvmpipe|softpipe|software/i.test(name);
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+  } catch {
+    // no WebGL at all
+  }
+  return gpuWebgl;
+}
+
 function loadRenderer(term: Terminal): void {
+  if (!hasGpuWebgl()) return; // the DOM renderer
   try {
     const webgl = new WebglAddon();
     webgl.onContextLoss(() => webgl.dispose()); // xterm falls back to the DOM renderer

@@ -162,6 +162,7 @@ describe('other views', () => {
       approvePlans: false,
       showOrchestrator: true,
       scrollback: 1000,
+      stallSeconds: 300,
     };
     store.getState().setSettings(settings);
     store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });

@@ -27,7 +27,7 @@ export function sessionStatusText(s: SessionInfo): string {
     case 'starting':
       return 'starting';
     case 'running':
-      return 'running';
+      return s.quietSince === undefined ? 'running' : 'quiet: waiting for input?';
     case 'exited':
       return s.exitCode === undefined ? 'exited' : `exited (${s.exitCode})`;
     case 'stopped':

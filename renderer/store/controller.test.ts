@@ -16,6 +16,7 @@ const settings: Settings = {
   approvePlans: false,
   showOrchestrator: false,
   scrollback: 2000,
+  stallSeconds: 300,
 };
 
 function setup() {

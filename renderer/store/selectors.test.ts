@@ -19,6 +19,7 @@ const SETTINGS: Settings = {
   approvePlans: false,
   showOrchestrator: true,
   scrollback: 1000,
+  stallSeconds: 300,
 };
 
 function setup(groups = 3, perGroup = 2) {

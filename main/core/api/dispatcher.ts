@@ -89,6 +89,7 @@ export async function dispatch(engine: Engine, method: string, params: unknown, 
     const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`);
     throw new ApiError('bad-request', `invalid parameters for ${method}: ${problems.join('; ')}`);
   }
+  if (caller.kind === 'session') engine.touchSession(caller.sessionId);
   const handler = handlers[method] as Handler<CommandName>;
   return handler(engine, parsed.data as ParsedParams<CommandName>, caller);
 }
