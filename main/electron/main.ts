@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -62,10 +63,16 @@ if (!app.requestSingleInstanceLock()) {
       mainWindow.focus();
     }
   });
-  app.whenReady().then(start, (err) => {
-    console.error(err);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      // E.g. the data dir is in use by `maestro serve`: say so instead of dying silently.
+      const message = err instanceof Error ? err.message : String(err);
+      console.error(err);
+      dialog.showErrorBox('Maestro could not start', message);
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
