@@ -12,9 +12,11 @@ const CODES: Record<string, [number, number]> = {
   yellow: [33, 39],
   blue: [34, 39],
   cyan: [36, 39],
+  magenta: [35, 39],
   gray: [90, 39],
 };
-export function paint(style: keyof typeof CODES, s: string, color = useColor()): string {
+export type Style = keyof typeof CODES;
+export function paint(style: Style, s: string, color = useColor()): string {
   if (!color) return s;
   const [a, b] = CODES[style]!;
   return `\x1b[${a}m${s}\x1b[${b}m`;

@@ -3,7 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ReactElement } from 'react';
-import { buildTree, makeSession, snapshotOf, summaryOf } from '../dev/fixtures';
+import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
 import { FakeApi, manualScheduler } from '../dev/test-utils';
 import { ServicesProvider } from '../services';
 import { AppController } from '../store/controller';
@@ -152,18 +152,7 @@ describe('other views', () => {
 
   it('no API key with the built-in agent as default: a banner with a button to the settings', () => {
     const store = createAppStore();
-    const settings: Settings = {
-      concurrency: 3,
-      defaultAgentProfile: 'builtin',
-      customAgentCommand: '',
-      model: 'm',
-      maxTokens: 1000,
-      maxTurns: 10,
-      approvePlans: false,
-      showOrchestrator: true,
-      scrollback: 1000,
-      stallSeconds: 300,
-    };
+    const settings: Settings = makeSettings();
     store.getState().setSettings(settings);
     store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
     const html = render(store, <Banners />);

@@ -1,9 +1,27 @@
 // Builders of engine data for the renderer's tests and the dev mock. Not part of the app bundle
 // (only the `?mock=1` chunk and tests import it).
 import type { RootSummary, SessionInfo, TaskKind, TaskStatus, TaskView, TreeSnapshot } from '../../main/core/types';
+import type { Settings } from '../../preload/contract';
 
 let clock = 1_700_000_000_000;
 const tick = () => (clock += 1000);
+
+/** Settings for tests and the mock: the engine's defaults with small numbers, overridable. */
+export function makeSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    concurrency: 3,
+    defaultAgentProfile: 'builtin',
+    customAgentCommand: '',
+    model: 'm',
+    maxTokens: 1000,
+    maxTurns: 10,
+    approvePlans: false,
+    showOrchestrator: true,
+    scrollback: 1000,
+    stallSeconds: 300,
+    ...overrides,
+  };
+}
 
 export function makeTask(partial: Partial<TaskView> & { id: string; rootId: string; kind: TaskKind }): TaskView {
   const status: TaskStatus = partial.status ?? 'PENDING';

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Settings, TaskDetail } from '../../preload/contract';
 import { ApiError } from '../../preload/wire';
-import { buildTree, makeSession, snapshotOf, summaryOf } from '../dev/fixtures';
+import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
 import { FakeApi, deferred, manualScheduler, manualTimers, settle } from '../dev/test-utils';
 import { AppController } from './controller';
 import { createAppStore, selectAwaitingApproval } from './store';
 
-const settings: Settings = {
-  concurrency: 3,
-  defaultAgentProfile: 'claude',
-  customAgentCommand: '',
-  model: 'claude-x',
-  maxTokens: 4096,
-  maxTurns: 50,
-  approvePlans: false,
-  showOrchestrator: false,
-  scrollback: 2000,
-  stallSeconds: 300,
-};
+const settings: Settings = makeSettings({ defaultAgentProfile: 'claude', model: 'claude-x', maxTokens: 4096, maxTurns: 50, showOrchestrator: false, scrollback: 2000 });
 
 function setup() {
   const older = buildTree('old', 1, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTree, makeSession, snapshotOf } from '../dev/fixtures';
+import { buildTree, makeSession, makeSettings, snapshotOf } from '../dev/fixtures';
 import {
   createChildrenSelector,
   createRunningGroupsSelector,
@@ -9,18 +9,7 @@ import {
 import type { Settings } from '../../preload/contract';
 import { createAppStore } from './store';
 
-const SETTINGS: Settings = {
-  concurrency: 2,
-  defaultAgentProfile: 'builtin',
-  customAgentCommand: '',
-  model: 'm',
-  maxTokens: 1000,
-  maxTurns: 10,
-  approvePlans: false,
-  showOrchestrator: true,
-  scrollback: 1000,
-  stallSeconds: 300,
-};
+const SETTINGS: Settings = makeSettings({ concurrency: 2 });
 
 function setup(groups = 3, perGroup = 2) {
   const store = createAppStore();

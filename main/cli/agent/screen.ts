@@ -1,16 +1,7 @@
 // What the built-in agent prints in its terminal pane: the model's text as it streams, one header line
 // per tool call, dimmed short results, and notices. Colour on a TTY unless NO_COLOR is set.
 
-const STYLES = {
-  dim: [2, 22],
-  bold: [1, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  magenta: [35, 39],
-} as const;
-type Style = keyof typeof STYLES;
+import { paint, type Style } from '../format';
 
 /** Lines of a tool result shown under its header. */
 const RESULT_LINES = 6;
@@ -27,9 +18,7 @@ export class Screen {
   }
 
   private paint(style: Style, s: string): string {
-    if (!this.color) return s;
-    const [a, b] = STYLES[style];
-    return `\x1b[${a}m${s}\x1b[${b}m`;
+    return paint(style, s, this.color);
   }
 
   private get width(): number {
