@@ -51,6 +51,12 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+export interface AppInfo {
+  /** Where this instance keeps its data (chosen at start: --data-dir, MAESTRO_DATA_DIR, or the OS app-data folder). */
+  dataDir: string;
+  version: string;
+}
+
 export interface SecretsStatus {
   /** Where the key that sessions use comes from: the environment (it wins), the app's store, or nowhere. */
   anthropicApiKey: 'stored' | 'environment' | 'missing';
@@ -126,6 +132,8 @@ export const commandSchemas = {
   'session.detach': z.object({ sessionId: id }),
   /** The client's terminal has parsed this many more chars of the session (flow control). */
   'session.ack': z.object({ sessionId: id, chars: z.number().int().min(0) }),
+  /** Facts about the running app: its data folder and version (read-only). */
+  'app.info': z.object({}).default({}),
   'settings.get': z.object({}).default({}),
   'settings.set': settingsSchema.partial(),
 } as const;
@@ -158,6 +166,7 @@ export interface CommandResults {
   'session.attach': { data: string; restored: boolean; live: boolean };
   'session.detach': { ok: true };
   'session.ack': { ok: true };
+  'app.info': AppInfo;
   'settings.get': Settings;
   'settings.set': Settings;
 }

@@ -225,3 +225,12 @@ describe('stall detection', () => {
     await i.engine.stopSession(session.id);
   });
 });
+
+describe('app.info', () => {
+  it('tells the data folder and the version', async () => {
+    const i = await start();
+    const info = (await api(i, 'app.info', {})).body.result;
+    expect(info.dataDir).toBe(dataDir);
+    expect(info.version).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).version);
+  });
+});

@@ -12,7 +12,7 @@ import { addUsage, aggregateTree, isWithin, leavesOf, type Aggregate } from './a
 import { AGENT_PROFILES, AgentUnavailableError, resolveLaunch } from './agents';
 import { TypedEmitter } from './events';
 import { newSessionId, newTaskId, newToken } from './ids';
-import { cliEntry, builtinSkillsDir } from './paths';
+import { appVersion, cliEntry, builtinSkillsDir } from './paths';
 import { topologicalGroups, validatePlan, PlanValidationError } from './plan';
 import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText } from './prompt';
 import { costOf } from './pricing';
@@ -262,6 +262,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> {
       if (s) return s;
     }
     throw new ApiError('not-found', `no session "${sessionId}"`);
+  }
+
+  info(): { dataDir: string; version: string } {
+    return { dataDir: this.dataDir, version: appVersion() };
   }
 
   getSettings(): Settings {

@@ -16,6 +16,15 @@ export function appRoot(): string {
   }
 }
 
+/** The app's version, from its package.json. */
+export function appVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function builtinSkillsDir(): string {
   return process.env.MAESTRO_SKILLS_DIR ?? path.join(appRoot(), 'skills');
 }

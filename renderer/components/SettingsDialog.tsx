@@ -2,7 +2,7 @@
 // contract's schema; its message is shown here. (Importing the zod schema would add ~60 KB gzipped.)
 // The API key has its own write-only commands: the key goes to the engine and never comes back.
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { SecretsStatus, Settings } from '../../preload/contract';
+import type { AppInfo, SecretsStatus, Settings } from '../../preload/contract';
 import { useApp, useServices } from '../services';
 import { AGENT_PROFILES } from './RequestBox';
 
@@ -42,6 +42,30 @@ function keyStatusText(s: SecretsStatus | null): string {
     case 'missing':
       return 'No key: the built-in agent cannot plan or work.';
   }
+}
+
+/** The data folder (fixed for a running instance) and the version. */
+function AppInfoRow({ open }: { open: boolean }) {
+  const { api } = useServices();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    api.call('app.info', {}).then(
+      (i) => live && setInfo(i),
+      () => live && setInfo(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, api]);
+  if (!info) return null;
+  return (
+    <p className="muted app-info">
+      Data folder <code>{info.dataDir}</code> (to use another one, start Maestro with <code>--data-dir</code> or{' '}
+      <code>MAESTRO_DATA_DIR</code>) · version {info.version}
+    </p>
+  );
 }
 
 /** The Anthropic API key: shows where the key comes from, never the key. */
@@ -184,6 +208,7 @@ export function SettingsDialog() {
       <form onSubmit={(e) => void save(e)} className="dialog-form">
         <h2 id={fid('title')}>Settings</h2>
         <ApiKeyField fid={fid} open={open} />
+        <AppInfoRow open={open} />
         {!draft ? (
           <p className="muted">Settings are not loaded yet.</p>
         ) : (

@@ -360,6 +360,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     'session.attach': ({ sessionId }) => ({ data: logs.get(sessionId) ?? '', restored: false, live: sessions.get(sessionId)?.status === 'running' }),
     'session.detach': () => ({ ok: true }),
     'session.ack': () => ({ ok: true }),
+    'app.info': () => ({ dataDir: '/home/dev/.config/maestro', version: '0.1.0' }),
     'settings.get': () => settings,
     'settings.set': (patch) => (settings = { ...settings, ...patch }),
     'roots.create': ({ request, workspace, agentProfile, agentCommand, approvePlan }) => {

@@ -70,6 +70,7 @@ const handlers: { [K in CommandName]: Handler<K> } = {
   },
   'session.detach': () => ({ ok: true }),
   'session.ack': () => ({ ok: true }),
+  'app.info': (e) => e.info(),
   'settings.get': (e) => e.getSettings(),
   'settings.set': (e, p) => e.setSettings(p),
 };

@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 
 /**
  * The last `maxBytes` bytes of a session log, decoded as UTF-8 without a broken character at either end
- * (the cut may land inside a character, and the writer may be mid-character at the end).
- * Returns '' when the log does not exist.
+ * (the cut may land inside a character, and the writer may be mid-character at the end). When the log
+ * was cut, the text starts at a line start (see `startAtLine`). Returns '' when the log does not exist.
  */
 export async function readLogTail(logPath: string, maxBytes: number): Promise<string> {
   if (typeof logPath !== 'string' || logPath.length === 0) throw new TypeError('readLogTail: logPath must be a non-empty string');
@@ -29,10 +29,25 @@ export async function readLogTail(logPath: string, maxBytes: number): Promise<st
       if (bytesRead === 0) break;
       read += bytesRead;
     }
-    return utf8Slice(buffer.subarray(0, read), size - length > 0);
+    const cut = size - length > 0;
+    const text = utf8Slice(buffer.subarray(0, read), cut);
+    return cut ? startAtLine(text) : text;
   } finally {
     await handle.close();
   }
+}
+
+/** How far into a cut text a line start is looked for; beyond that the text is kept as it is. */
+const LINE_SEARCH_CHARS = 4096;
+
+/**
+ * Output cut from a longer stream starts mid-line, maybe inside an escape sequence, which a terminal
+ * replaying it would show as garbage: start after the first line break instead, when there is one near
+ * the start (a full-screen program may write no line breaks at all; then the text is kept whole).
+ */
+export function startAtLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline >= 0 && newline < LINE_SEARCH_CHARS ? text.slice(newline + 1) : text;
 }
 
 /** Decodes `bytes`, skipping continuation bytes at the start (if it was cut) and an unfinished character at the end. */

@@ -74,11 +74,17 @@ describe('TerminalSession batching', () => {
   });
 
   it('emits pending output before a resize reaches the pty', async () => {
-    const t = start('printf before; read x; stty size', { batchMs: 60_000 });
-    await waitFor(() => t.session.bytesWritten >= 'before'.length, 'the first output');
-    expect(t.batches).toEqual([]); // still held by the (long) batch timer
+    const t = start('stty -echo; printf first; read x; printf before; read y; stty size', { batchMs: 60_000 });
+    // Output after a quiet spell goes out at once...
+    await waitFor(() => t.batches.length === 1, 'the first batch');
+    expect(t.batches).toEqual(['first']);
+    // ... output right after a batch waits for the rest of its (here long) window ...
+    t.session.write('\r');
+    await waitFor(() => t.session.bytesWritten >= 'firstbefore'.length, 'the second output');
+    expect(t.batches).toEqual(['first']);
+    // ... unless the size changes: output produced at the old size goes out first.
     t.session.resize(90, 20);
-    expect(t.batches).toEqual(['before']);
+    expect(t.batches).toEqual(['first', 'before']);
     t.session.write('\r');
     await t.exit;
     expect(t.output()).toContain('20 90');
@@ -234,6 +240,17 @@ describe('TerminalSession tail and lastLines', () => {
     expect(tail.length).toBe(1_000);
     expect(tail).toBe(t.output().slice(-1_000));
     expect(tail.endsWith('yyyEND')).toBe(true);
+  });
+
+  it('starts the tail at a line start once earlier output was dropped', async () => {
+    const t = start(`seq 1 2000`, { tailBytes: 1_000 });
+    await t.exit;
+    const tail = t.session.tail();
+    expect(t.output().endsWith(tail)).toBe(true);
+    expect(tail.length).toBeLessThanOrEqual(1_000);
+    expect(tail).toMatch(/^\d+\r\n/);
+    expect(t.output().slice(0, -tail.length).endsWith('\n')).toBe(true); // nothing of its first line is missing
+    expect(tail.endsWith('2000\r\n')).toBe(true);
   });
 
   it('returns the last non-empty lines with escape sequences stripped', async () => {

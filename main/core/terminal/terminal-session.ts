@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastPlainLines } from './ansi';
 import { Emitter, type Disposable } from './emitter';
+import { startAtLine } from './log';
 import { assertDimension, assertSignal, type PtyBackend, type PtyExit, type PtyProcess, type PtySpawnOptions } from './pty';
 
 export interface TerminalSessionOptions {
@@ -13,7 +14,11 @@ export interface TerminalSessionOptions {
   spawn: PtySpawnOptions;
   /** Append-only log of all output (utf8); the file and its folder are created if missing. */
   logPath: string;
-  /** Output is coalesced for this long before it is emitted. Default 5 ms. */
+  /**
+   * At most one batch per this many ms (size flushes aside): output that follows a quiet spell goes out
+   * in the same turn of the event loop (a keystroke's echo), output that follows a batch waits for the
+   * rest of the window. Default 5 ms.
+   */
   batchMs?: number;
   /** A batch is emitted early once it holds this many chars. Default 64 KiB. */
   batchBytes?: number;
@@ -56,8 +61,9 @@ const DEFAULTS = {
 type Tunables = { -readonly [K in keyof typeof DEFAULTS]: number };
 
 /**
- * Spawns on construction. Output is counted as it arrives, coalesced into batches (timer, early flush by
- * size, flush before a resize and before the exit), and each batch goes to the tail, the log and `onData`.
+ * Spawns on construction. Output is counted as it arrives, coalesced into batches (at most one per
+ * batchMs, the first without delay after a quiet spell; early flush by size, when flow control pauses,
+ * before a resize and before the exit), and each batch goes to the tail, the log and `onData`.
  * After the process exits the session waits for output to go quiet (the drain), flushes, closes the log,
  * then reports the exit once; output arriving after that is dropped. Counts are in UTF-16 chars.
  */
@@ -77,6 +83,8 @@ export class TerminalSession {
   private pending: string[] = [];
   private pendingChars = 0;
   private batchTimer: NodeJS.Timeout | undefined;
+  private batchImmediate: NodeJS.Immediate | undefined;
+  private lastFlushAt = -Infinity;
 
   // flow control
   private flowControl: boolean;
@@ -205,23 +213,31 @@ export class TerminalSession {
     if (this.ptyPaused) this.setPaused(false);
   }
 
-  /** The most recent output, at most `tailBytes` chars. */
+  /**
+   * The most recent output, at most `tailBytes` chars: what a pane opened now replays. Once earlier output
+   * was dropped, it starts at a line start (see `startAtLine`).
+   */
   tail(): string {
-    const max = this.settings.tailBytes;
-    let text = this.tailText.length > max ? this.tailText.slice(-max) : this.tailText;
-    if (text.length > 0 && isLowSurrogate(text.charCodeAt(0))) text = text.slice(1);
-    return text;
+    const text = this.rawTail();
+    return this.totalChars > this.settings.tailBytes ? startAtLine(text) : text;
   }
 
   /** The last `n` non-empty lines of output as plain text (escape sequences stripped), for error reports. */
   lastLines(n: number): string[] {
-    let text = this.tail();
+    let text = this.rawTail();
     // Once the tail was cut, its first line is probably partial (maybe mid escape sequence): drop it.
     if (this.totalChars > this.settings.tailBytes) {
       const newline = text.indexOf('\n');
       if (newline >= 0) text = text.slice(newline + 1);
     }
     return lastPlainLines(text, n);
+  }
+
+  private rawTail(): string {
+    const max = this.settings.tailBytes;
+    let text = this.tailText.length > max ? this.tailText.slice(-max) : this.tailText;
+    if (text.length > 0 && isLowSurrogate(text.charCodeAt(0))) text = text.slice(1);
+    return text;
   }
 
   /** Total output chars received from the process. */
@@ -268,8 +284,15 @@ export class TerminalSession {
       }
     }
     // Nothing more will arrive while paused, and the consumer needs this batch to acknowledge: send it now.
-    if (pausing || this.pendingChars >= this.settings.batchBytes) this.flush();
-    else this.batchTimer ??= setTimeout(() => this.flush(), this.settings.batchMs);
+    if (pausing || this.pendingChars >= this.settings.batchBytes) {
+      this.flush();
+      return;
+    }
+    if (this.batchTimer || this.batchImmediate) return;
+    const sinceFlush = performance.now() - this.lastFlushAt;
+    // After a quiet spell, send once this turn of the event loop has delivered what it read.
+    if (sinceFlush >= this.settings.batchMs) this.batchImmediate = setImmediate(() => this.flush());
+    else this.batchTimer = setTimeout(() => this.flush(), this.settings.batchMs - sinceFlush);
   }
 
   private flush(): void {
@@ -277,7 +300,12 @@ export class TerminalSession {
       clearTimeout(this.batchTimer);
       this.batchTimer = undefined;
     }
+    if (this.batchImmediate) {
+      clearImmediate(this.batchImmediate);
+      this.batchImmediate = undefined;
+    }
     if (this.pendingChars === 0) return;
+    this.lastFlushAt = performance.now();
     const batch = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
