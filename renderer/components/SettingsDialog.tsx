@@ -230,7 +230,7 @@ export function SettingsDialog() {
                 <input id={fid('command')} type="text" spellCheck={false} value={draft.customAgentCommand} onChange={(e) => update('customAgentCommand', e.target.value)} />
               </div>
               <div className="field">
-                <label htmlFor={fid('model')}>Orchestrator model</label>
+                <label htmlFor={fid('model')}>Model of the built-in agent (planner and workers)</label>
                 <input id={fid('model')} type="text" spellCheck={false} value={draft.model} onChange={(e) => update('model', e.target.value)} />
               </div>
             </fieldset>
