@@ -1,6 +1,7 @@
 // How the CLI reaches the engine: inside a session through MAESTRO_API with the session's token,
 // outside one through the running instance of the data dir (its admin token in instance.json).
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { CommandName, CommandParams, CommandResults } from '../../preload/contract';
 
@@ -66,23 +67,51 @@ export async function call<K extends CommandName>(
   method: K,
   params: CommandParams<K>,
 ): Promise<CommandResults[K]> {
-  let res: Response;
+  let res: { status: number; text: string };
   try {
-    res = await fetch(`${ep.url}/api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ep.token}` },
-      body: JSON.stringify(params),
-    });
+    res = await post(new URL(`${ep.url}/api/${method}`), ep.token, JSON.stringify(params));
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    const cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new CliError(`cannot reach Maestro at ${ep.url} (${cause}); is the app or \`maestro serve\` still running?`);
   }
   let body: { result?: unknown; error?: { code: string; message: string } };
   try {
-    body = (await res.json()) as typeof body;
+    body = JSON.parse(res.text) as typeof body;
   } catch {
     throw new CliError(`Maestro answered ${res.status} without a JSON body`);
   }
-  if (!res.ok || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`);
+  if (res.status !== 200 || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`);
   return body.result as CommandResults[K];
+}
+
+/**
+ * One POST over node:http, on a connection of its own that closes after the answer. Workers run the CLI
+ * for every report, so its start-up counts: fetch() would first load undici (tens of ms), and its
+ * kept-alive socket would hold the process open after the answer.
+ */
+async function post(url: URL, token: string, body: string): Promise<{ status: number; text: string }> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
+  const transport = url.protocol === 'https:' ? await import('node:https') : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

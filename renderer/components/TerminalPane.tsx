@@ -11,6 +11,7 @@ import type { SessionInfo } from '../../main/core/types';
 import { errorMessage } from '../api/errors';
 import { isLiveSession } from '../store/selectors';
 import { connectTerminal } from '../terminal/connect';
+import { watchPageShown } from '../terminal/visibility';
 import { useApp, useServices } from '../services';
 import { StatusIcon, sessionStatusText, sessionTone } from './status';
 
@@ -85,6 +86,13 @@ function loadRenderer(term: Terminal): void {
   }
 }
 
+/** False once the page has stayed hidden for a moment (see renderer/terminal/visibility.ts). */
+function usePageShown(): boolean {
+  const [shown, setShown] = useState(true);
+  useEffect(() => (typeof document === 'undefined' ? undefined : watchPageShown(document, setShown)), []);
+  return shown;
+}
+
 export function TerminalPane({ session, title }: { session: SessionInfo; title: string }) {
   const { api, router, store } = useServices();
   const scrollback = useApp((s) => s.settings?.scrollback ?? 1000);
@@ -97,11 +105,13 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
   const [results, setResults] = useState<{ index: number; count: number } | null>(null);
   const live = isLiveSession(session);
   const sessionId = session.id;
+  const pageShown = usePageShown();
 
-  // Creates the terminal once per session (and again after a reconnect: live data had a gap).
+  // Creates the terminal once per session, and again after a reconnect (live data had a gap) or when a
+  // page that was hidden for a while shows again (the pane had let go of its session meanwhile).
   useEffect(() => {
     const el = host.current;
-    if (!el) return;
+    if (!el || !pageShown) return;
     const info = store.getState().sessions.get(sessionId);
     const term = new Terminal({
       cols: info?.cols ?? 80,
@@ -176,7 +186,7 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
       searchRef.current = null;
       term.dispose();
     };
-  }, [api, router, store, sessionId, epoch]);
+  }, [api, router, store, sessionId, epoch, pageShown]);
 
   useEffect(() => {
     if (termRef.current) termRef.current.options.scrollback = scrollback;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FakeApi, deferred, settle } from '../dev/test-utils';
+import { FakeApi, deferred, manualTimers, settle } from '../dev/test-utils';
 import { RESTORED_BANNER, connectTerminal, type WritableTerminal } from './connect';
 import { TerminalRouter } from './router';
+import { watchPageShown, type VisibilitySource } from './visibility';
 
 /** A terminal that records writes and runs the parse callbacks when told to. */
 class FakeTerm implements WritableTerminal {
@@ -135,5 +136,62 @@ describe('connectTerminal', () => {
     conn.dispose();
     term.parse(); // callbacks after dispose do not ack again
     expect(acks().reduce((n, a) => n + a.chars, 0)).toBe(5);
+  });
+});
+
+/** A document whose visibility the test switches. */
+class FakeDocument implements VisibilitySource {
+  hidden = false;
+  private listeners = new Set<() => void>();
+  addEventListener(_type: 'visibilitychange', l: () => void) {
+    this.listeners.add(l);
+  }
+  removeEventListener(_type: 'visibilitychange', l: () => void) {
+    this.listeners.delete(l);
+  }
+  set(hidden: boolean) {
+    this.hidden = hidden;
+    for (const l of [...this.listeners]) l();
+  }
+  get listening() {
+    return this.listeners.size;
+  }
+}
+
+describe('watchPageShown', () => {
+  it('reports hidden only after the grace period, and shown again at once', () => {
+    const doc = new FakeDocument();
+    const clock = manualTimers();
+    const changes: boolean[] = [];
+    const stop = watchPageShown(doc, (shown) => changes.push(shown), 1000, clock.timers);
+    doc.set(true);
+    clock.advance(999);
+    expect(changes).toEqual([]);
+    doc.set(false); // a quick switch away and back: the panes stay
+    clock.advance(5000);
+    expect(changes).toEqual([]);
+    doc.set(true);
+    clock.advance(1000);
+    expect(changes).toEqual([false]);
+    doc.set(true); // repeated events change nothing
+    clock.advance(5000);
+    doc.set(false);
+    expect(changes).toEqual([false, true]);
+    stop();
+    expect(doc.listening).toBe(0);
+    doc.set(true);
+    clock.advance(5000);
+    expect(changes).toEqual([false, true]);
+  });
+
+  it('notices a page that starts hidden', () => {
+    const doc = new FakeDocument();
+    doc.hidden = true;
+    const clock = manualTimers();
+    const changes: boolean[] = [];
+    watchPageShown(doc, (shown) => changes.push(shown), 1000, clock.timers);
+    clock.advance(1000);
+    expect(changes).toEqual([false]);
+    expect(clock.pending).toEqual([]);
   });
 });
