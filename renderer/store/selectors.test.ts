@@ -38,6 +38,24 @@ describe('visible rows selector', () => {
     expect(select(store.getState())).toBe(rows);
   });
 
+  it('bumps the tree shape only when a task is added or its subtasks change, and shows the new task', () => {
+    const { store } = setup();
+    const select = createVisibleRowsSelector();
+    const rows = select(store.getState());
+    const shape = store.getState().treeShape;
+    const g1 = store.getState().tasks.get('r-g1')!;
+    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, effectiveStatus: 'IN_PROGRESS' }] } }]);
+    expect(store.getState().treeShape).toBe(shape);
+    const added = { ...store.getState().tasks.get('r-g1-s1')!, id: 'r-g1-s9', planId: 's9', title: 'added' };
+    store.getState().applyEvents([
+      { event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, subtasks: [...g1.subtasks, 'r-g1-s9'] }, added] } },
+    ]);
+    expect(store.getState().treeShape).toBe(shape + 1);
+    const next = select(store.getState());
+    expect(next).not.toBe(rows);
+    expect(next.map((r) => r.id)).toContain('r-g1-s9');
+  });
+
   it('follows collapse, filter and structure changes', () => {
     const { store } = setup();
     const select = createVisibleRowsSelector();

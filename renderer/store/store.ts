@@ -64,6 +64,8 @@ export interface AppData {
   rootOptions: RootOptions | null;
   treeError: string | null;
   tasks: ReadonlyMap<string, TaskView>;
+  /** Bumped when the tree's shape changes (a task added, a task's subtasks changed), not on status changes. */
+  treeShape: number;
   sessions: ReadonlyMap<string, SessionInfo>;
   selectedTaskId: string | null;
   collapsed: ReadonlySet<string>;
@@ -123,6 +125,7 @@ export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
     rootOptions: null,
     treeError: null,
     tasks: new Map(),
+    treeShape: 0,
     sessions: new Map(),
     selectedTaskId: null,
     collapsed: new Set(),
@@ -172,6 +175,7 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
   let roots: RootSummary[] | null = null;
   let detail: DetailState | null = null;
   let notices: Notice[] | null = null;
+  let shapeChanged = false;
   const loaded = state.loadedRootId;
 
   for (const item of batch) {
@@ -180,7 +184,11 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
         const { rootId, tasks: changed } = item.payload;
         if (rootId !== loaded || changed.length === 0) break;
         tasks ??= new Map(state.tasks);
-        for (const t of changed) tasks.set(t.id, t);
+        for (const t of changed) {
+          const before = tasks.get(t.id);
+          if (!before || !sameIds(before.subtasks, t.subtasks)) shapeChanged = true;
+          tasks.set(t.id, t);
+        }
         break;
       }
       case 'session.changed': {
@@ -214,6 +222,7 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
 
   const out: Partial<AppData> = {};
   if (tasks) out.tasks = tasks;
+  if (shapeChanged) out.treeShape = state.treeShape + 1;
   if (sessions) out.sessions = sessions;
   if (detail) out.detail = detail;
   if (notices) out.notices = notices;
@@ -230,6 +239,13 @@ function addNotice(list: Notice[], n: Omit<Notice, 'id' | 'count'>): Notice[] {
   const rest = list.filter((x) => x !== same);
   const entry: Notice = same ? { ...same, count: same.count + 1 } : { ...n, id: ++noticeSeq, count: 1 };
   return [entry, ...rest].slice(0, MAX_NOTICES);
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function clearedRoot(): Partial<AppData> {
@@ -288,6 +304,7 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
         loadedRootId: snapshot.rootId,
         rootOptions: snapshot.options,
         tasks: new Map(snapshot.tasks.map((t) => [t.id, t])),
+        treeShape: s.treeShape + 1,
         sessions: new Map(snapshot.sessions.map((x) => [x.id, x])),
         treeError: null,
         selectedTaskId: sameRoot ? s.selectedTaskId : null,
