@@ -1,0 +1,47 @@
+// What the report commands share, with no argument parser: picking the id and the text the way agents
+// give them, and printing the result.
+import type { TaskView } from '../core/types';
+import { CliError } from './client';
+import { statusLabel } from './format';
+
+export const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+export const printJson = (v: unknown) => print(JSON.stringify(v, null, 2));
+
+/** An id from the positional argument, a forgiving `--id`, or the session's own task. */
+export function pickId(positional: string | undefined, opts: { id?: string }, usage: string): string {
+  if (positional && opts.id && positional !== opts.id) {
+    throw new CliError(`two different ids given (${positional} and --id ${opts.id}); usage: ${usage}`, 2);
+  }
+  const id = positional ?? opts.id ?? process.env.MAESTRO_TASK_ID;
+  if (!id) throw new CliError(`which task? usage: ${usage} (inside a session the id defaults to $MAESTRO_TASK_ID)`, 2);
+  return id;
+}
+
+/** Text given as an option, or as words after the id (agents often forget the flag). */
+export function pickText(flag: string | undefined, words: string[], what: string, usage: string, required: boolean): string | undefined {
+  const fromWords = words.join(' ').trim();
+  if (flag && fromWords) throw new CliError(`give the ${what} once (either --${what} or as text); usage: ${usage}`, 2);
+  const text = (flag ?? fromWords).trim();
+  if (!text && required) throw new CliError(`missing --${what}; usage: ${usage}`, 2);
+  return text || undefined;
+}
+
+export function looksLikeId(s: string): boolean {
+  return /^(task-[a-z0-9]+|[a-z]{1,3}\d+)$/i.test(s);
+}
+
+export function done(v: TaskView, json: boolean): void {
+  if (json) printJson(v);
+  else print(`${v.planId ? `${v.planId} (${v.id})` : v.id} ${statusLabel(v.effectiveStatus)}${v.result ? ` — ${v.result}` : ''}`);
+}
+
+/** Prints a CLI error the one way every path does, and sets the exit code. */
+export function reportError(err: unknown): void {
+  if (err instanceof CliError) {
+    process.stderr.write(`maestro: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+    return;
+  }
+  process.stderr.write(`maestro: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+}
