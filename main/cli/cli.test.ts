@@ -99,6 +99,16 @@ describe('maestro CLI forgiving forms', () => {
     expect(inst.engine.getTask(ids.get('s2')!)).toMatchObject({ status: 'FAILED', result: 'no disk' });
   });
 
+  it('means the same on the light path and the full CLI (which takes --flag=value)', async () => {
+    const light = await cli(['task', 'block', ids.get('s4')!, '--reason', 'needs a decision'], asApp());
+    expect(light.code, light.stderr).toBe(0);
+    expect(inst.engine.getTask(ids.get('s4')!)).toMatchObject({ status: 'BLOCKED', result: 'needs a decision' });
+    const full = await cli(['task', 'block', ids.get('s4')!, '--reason=still needs one'], asApp());
+    expect(full.code, full.stderr).toBe(0);
+    expect(full.stdout).toBe(light.stdout.replace('needs a decision', 'still needs one'));
+    expect(inst.engine.getTask(ids.get('s4')!).result).toBe('still needs one');
+  });
+
   it('takes `maestro complete` for `maestro task complete`, and a log with the id first', async () => {
     const r = await cli(['complete', ids.get('s3')!, '--summary', 'ok'], asApp());
     expect(r.code, r.stderr).toBe(0);
