@@ -3,14 +3,13 @@
 // else — another command, --help, an unknown flag, a usage error — returns false, and the full CLI
 // (program.ts) handles it with its help and its errors. Both paths share report.ts, so a command means
 // the same on either.
-import { call, requireEndpoint } from './client';
-import { done, looksLikeId, pickId, pickText, printJson, reportError } from './report';
+import { finishCommand, logCommand, reportError, startCommand, type ReportOptions } from './report';
 
-const VALUE_FLAGS: Record<string, string> = { '--id': 'id', '--summary': 'summary', '--reason': 'reason', '--message': 'message', '-m': 'message' };
+const VALUE_FLAGS: Record<string, keyof Omit<ReportOptions, 'json'>> = { '--id': 'id', '--summary': 'summary', '--reason': 'reason', '--message': 'message', '-m': 'message' };
 
 interface Parsed {
   words: string[];
-  flags: Record<string, string>;
+  flags: Omit<ReportOptions, 'json'>;
   json: boolean;
 }
 
@@ -21,7 +20,7 @@ function parse(args: string[]): Parsed | undefined {
     if (a === '--json') out.json = true;
     else if (a in VALUE_FLAGS) {
       const v = args[++i];
-      const key = VALUE_FLAGS[a]!;
+      const key = VALUE_FLAGS[a] as keyof Parsed['flags'];
       if (v === undefined || key in out.flags) return undefined;
       out.flags[key] = v;
     } else if (a.startsWith('-')) return undefined;
@@ -38,44 +37,21 @@ export async function runFast(argv: string[]): Promise<boolean> {
   const p = parse(argv.slice(2));
   if (!p) return false;
   const { words, flags } = p;
+  const o = { ...flags, json: p.json };
   try {
+    // Flags a command does not take are the full CLI's to reject with its usage.
     if (verb === 'start') {
       if (words.length > 1 || flags.summary || flags.reason || flags.message) return false;
-      const id = pickId(words[0], flags, 'maestro task start <id>');
-      done(await call(requireEndpoint(), 'task.start', { id }), p.json);
-      return true;
-    }
-    if (verb === 'log') {
+      await startCommand(words[0], o);
+    } else if (verb === 'log') {
       if (flags.summary || flags.reason) return false;
-      const usage = 'maestro task log [id] "<message>"';
-      let id = flags.id;
-      let rest = words;
-      if (!id && words.length > 1 && looksLikeId(words[0]!)) {
-        id = words[0];
-        rest = words.slice(1);
-      }
-      const message = pickText(flags.message, rest, 'message', usage, true)!;
-      const r = await call(requireEndpoint(), 'task.log', { id: pickId(undefined, { id }, usage), message });
-      if (p.json) printJson(r);
-      return true;
+      await logCommand(words, o);
+    } else {
+      const [id, ...rest] = words;
+      await finishCommand(verb, id, rest, o);
     }
-    const flag = verb === 'complete' ? 'summary' : 'reason';
-    const required = verb !== 'complete';
-    const usage = `maestro task ${verb} <id> ${required ? `--${flag} "…"` : `[--${flag} "…"]`}`;
-    const given = [flags.summary, flags.reason, flags.message].filter((v) => v !== undefined);
-    if (given.length > 1) return false;
-    const [first, ...rest] = words;
-    const text = pickText(given[0], rest, flag, usage, required);
-    const taskId = pickId(first, flags, usage);
-    const ep = requireEndpoint();
-    const v =
-      verb === 'complete'
-        ? await call(ep, 'task.complete', { id: taskId, summary: text })
-        : await call(ep, verb === 'fail' ? 'task.fail' : 'task.block', { id: taskId, reason: text! });
-    done(v, p.json);
-    return true;
   } catch (err) {
     reportError(err);
-    return true;
   }
+  return true;
 }

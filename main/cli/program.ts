@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './client';
 import { formatTaskDetail, formatTree } from './format';
-import { done, looksLikeId, pickId, pickText, print, printJson, reportError } from './report';
+import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
 
 declare const __MAESTRO_VERSION__: string | undefined;
 
@@ -40,9 +40,7 @@ task
   .description('mark a subtask IN_PROGRESS before working on it')
   .addOption(idOption())
   .addOption(jsonOption())
-  .action(async (id: string | undefined, o: { id?: string; json?: boolean }) => {
-    done(await call(requireEndpoint(), 'task.start', { id: pickId(id, o, 'maestro task start <id>') }), !!o.json);
-  });
+  .action((id: string | undefined, o: ReportOptions) => startCommand(id, o));
 
 task
   .command('log [words...]')
@@ -50,47 +48,23 @@ task
   .addOption(idOption())
   .option('-m, --message <text>', 'the message')
   .addOption(jsonOption())
-  .action(async (words: string[], o: { id?: string; message?: string; json?: boolean }) => {
-    const usage = 'maestro task log [id] "<message>"';
-    let id = o.id;
-    let rest = words;
-    // `log <id> <message…>`: the first word is an id when more follow and it looks like one.
-    if (!id && words.length > 1 && looksLikeId(words[0]!)) {
-      id = words[0];
-      rest = words.slice(1);
-    }
-    const message = pickText(o.message, rest, 'message', usage, true)!;
-    const r = await call(requireEndpoint(), 'task.log', { id: pickId(undefined, { id }, usage), message });
-    if (o.json) printJson(r);
-  });
+  .action((words: string[], o: ReportOptions) => logCommand(words, o));
 
-for (const [name, status, flag, required, aliases] of [
-  ['complete', 'COMPLETED', 'summary', false, ['done']],
-  ['fail', 'FAILED', 'reason', true, []],
-  ['block', 'BLOCKED', 'reason', true, []],
+for (const [name, status, flag, aliases] of [
+  ['complete', 'COMPLETED', 'summary', ['done']],
+  ['fail', 'FAILED', 'reason', []],
+  ['block', 'BLOCKED', 'reason', []],
 ] as const) {
-  const usage = `maestro task ${name} <id> ${required ? `--${flag} "…"` : `[--${flag} "…"]`}`;
   task
     .command(`${name} [id] [words...]`)
     .aliases([...aliases])
-    .description(`mark a task ${status}${required ? ` (with a --${flag})` : ''}`)
+    .description(`mark a task ${status}${name === 'complete' ? '' : ` (with a --${flag})`}`)
     .addOption(idOption())
     .option(`--${flag} <text>`, flag === 'summary' ? 'what was done' : 'why')
     .addOption(new Option(`--${flag === 'summary' ? 'reason' : 'summary'} <text>`).hideHelp())
     .addOption(new Option('-m, --message <text>').hideHelp())
     .addOption(jsonOption())
-    .action(async (id: string | undefined, words: string[], o: Record<string, string | boolean | undefined>) => {
-      // Accept the other flag name and -m too: agents mix them up.
-      const given = (o[flag] ?? o[flag === 'summary' ? 'reason' : 'summary'] ?? o.message) as string | undefined;
-      const text = pickText(given, words, flag, usage, required);
-      const taskId = pickId(id, { id: o.id as string | undefined }, usage);
-      const ep = requireEndpoint();
-      const v =
-        name === 'complete'
-          ? await call(ep, 'task.complete', { id: taskId, summary: text })
-          : await call(ep, name === 'fail' ? 'task.fail' : 'task.block', { id: taskId, reason: text! });
-      done(v, !!o.json);
-    });
+    .action((id: string | undefined, words: string[], o: ReportOptions) => finishCommand(name, id, words, o));
 }
 
 // ---- subtask -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // What the report commands share, with no argument parser: picking the id and the text the way agents
 // give them, and printing the result.
 import type { TaskView } from '../core/types';
-import { CliError } from './client';
+import { call, CliError, requireEndpoint } from './client';
 import { statusLabel } from './format';
 
 export const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -33,6 +33,54 @@ export function looksLikeId(s: string): boolean {
 export function done(v: TaskView, json: boolean): void {
   if (json) printJson(v);
   else print(`${v.planId ? `${v.planId} (${v.id})` : v.id} ${statusLabel(v.effectiveStatus)}${v.result ? ` — ${v.result}` : ''}`);
+}
+
+/** Options the report commands take (the full CLI and the light path parse them the same way). */
+export interface ReportOptions {
+  id?: string;
+  summary?: string;
+  reason?: string;
+  message?: string;
+  json?: boolean;
+}
+
+export async function startCommand(id: string | undefined, o: ReportOptions): Promise<void> {
+  done(await call(requireEndpoint(), 'task.start', { id: pickId(id, o, 'maestro task start <id>') }), !!o.json);
+}
+
+export async function logCommand(words: string[], o: ReportOptions): Promise<void> {
+  const usage = 'maestro task log [id] "<message>"';
+  let id = o.id;
+  let rest = words;
+  // `log <id> <message…>`: the first word is an id when more follow and it looks like one.
+  if (!id && words.length > 1 && looksLikeId(words[0]!)) {
+    id = words[0];
+    rest = words.slice(1);
+  }
+  const message = pickText(o.message, rest, 'message', usage, true)!;
+  const r = await call(requireEndpoint(), 'task.log', { id: pickId(undefined, { id }, usage), message });
+  if (o.json) printJson(r);
+}
+
+export type FinishVerb = 'complete' | 'fail' | 'block';
+
+export function finishUsage(verb: FinishVerb): string {
+  return verb === 'complete' ? 'maestro task complete <id> [--summary "…"]' : `maestro task ${verb} <id> --reason "…"`;
+}
+
+/** complete / fail / block: the text from its flag, the other flag or -m (agents mix them up), or the words. */
+export async function finishCommand(verb: FinishVerb, id: string | undefined, words: string[], o: ReportOptions): Promise<void> {
+  const flag = verb === 'complete' ? 'summary' : 'reason';
+  const usage = finishUsage(verb);
+  const given = o[flag] ?? o[flag === 'summary' ? 'reason' : 'summary'] ?? o.message;
+  const text = pickText(given, words, flag, usage, verb !== 'complete');
+  const taskId = pickId(id, o, usage);
+  const ep = requireEndpoint();
+  const v =
+    verb === 'complete'
+      ? await call(ep, 'task.complete', { id: taskId, summary: text })
+      : await call(ep, verb === 'fail' ? 'task.fail' : 'task.block', { id: taskId, reason: text! });
+  done(v, !!o.json);
 }
 
 /** Prints a CLI error the one way every path does, and sets the exit code. */
