@@ -178,7 +178,10 @@ program
   .option('--port <port>', 'port (0: any free port)', '0')
   .option('--data-dir <dir>', 'where Maestro keeps its data')
   .option('--workspace <dir>', 'the default workspace for new requests')
-  .option('--allow-remote', 'allow a non-loopback --host (anyone with the token can run agents)')
+  .option(
+    '--allow-remote [hostnames]',
+    'allow a non-loopback --host (anyone with the token can run agents); comma-separated names the browser may use for this machine (e.g. devbox.lan)',
+  )
   .action(async (o: import('./serve').ServeOptions) => {
     const { serveCommand } = await import('./serve');
     await serveCommand(o);

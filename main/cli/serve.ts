@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { DataDirInUseError, startInstance } from '../core/instance';
 import { appRoot } from '../core/paths';
-import { startUiServer, isLoopback } from '../server/server';
+import { isLoopbackHost } from '../core/api/guard';
+import { startUiServer } from '../server/server';
 import { CliError, dataDirFrom } from './client';
 
 export interface ServeOptions {
@@ -10,13 +11,14 @@ export interface ServeOptions {
   port: string;
   dataDir?: string;
   workspace?: string;
-  allowRemote?: boolean;
+  /** `--allow-remote` alone (true) or with a comma-separated list of hostnames. */
+  allowRemote?: boolean | string;
 }
 
 export async function serveCommand(o: ServeOptions): Promise<void> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port takes a port number (0 for any free one), not "${o.port}"`, 2);
-  if (!isLoopback(o.host) && !o.allowRemote) {
+  if (!isLoopbackHost(o.host) && !o.allowRemote) {
     throw new CliError(`refusing to serve on ${o.host}, which is not a loopback address: add --allow-remote if you mean it`, 2);
   }
   if (o.workspace) process.chdir(path.resolve(o.workspace));
@@ -36,12 +38,19 @@ export async function serveCommand(o: ServeOptions): Promise<void> {
       staticDir: path.join(appRoot(), 'dist', 'renderer'),
       host: o.host,
       port,
-      allowRemote: o.allowRemote,
+      allowRemote: !!o.allowRemote,
+      allowHosts: typeof o.allowRemote === 'string' ? o.allowRemote.split(',').map((h) => h.trim()).filter(Boolean) : [],
+      onError: (err) => process.stderr.write(`maestro: a request failed: ${(err as Error)?.stack ?? String(err)}\n`),
     });
   } catch (err) {
     await instance.close();
     throw new CliError((err as Error).message);
   }
+  // Last line of defence: every handler catches its own errors, but a bug that slips through must not
+  // end the process and with it every running session. It is reported and the server carries on.
+  const survive = (err: unknown) => process.stderr.write(`maestro: internal error (serve keeps running): ${(err as Error)?.stack ?? String(err)}\n`);
+  process.on('uncaughtException', survive);
+  process.on('unhandledRejection', survive);
   process.stdout.write(`Maestro UI: ${ui.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

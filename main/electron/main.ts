@@ -22,6 +22,7 @@ import type { EngineEvents } from '../../preload/contract';
 import { IPC_CALL, IPC_EVENT, type ServerMessage } from '../../preload/wire';
 import { ClientBridge } from '../core/api/bridge';
 import { toApiError } from '../core/api/dispatcher';
+import { fileInside } from '../core/api/guard';
 import { startInstance, type Instance } from '../core/instance';
 import type { DocumentFileFactory } from '../core/store';
 import { createSecretStore } from './secrets';
@@ -29,7 +30,7 @@ import { APP_ORIGIN, APP_SCHEME, CSP, isAppUrl, isSafeExternalUrl } from './secu
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..');
-const rendererDir = path.join(appRoot, 'dist', 'renderer');
+const rendererDir = path.resolve(appRoot, 'dist', 'renderer');
 const preloadPath = path.join(appRoot, 'dist', 'preload', 'preload.cjs');
 const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
 
@@ -94,9 +95,8 @@ function serveRendererProtocol(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'maestro') return new Response('not found', { status: 404 });
-    const rel = decodeURIComponent(url.pathname);
-    let file = path.resolve(rendererDir, `.${rel}`);
-    if (!file.startsWith(rendererDir + path.sep)) return new Response('forbidden', { status: 403 });
+    let file = fileInside(rendererDir, url.pathname);
+    if (!file) return new Response('forbidden', { status: 403 });
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rendererDir, 'index.html');
     const res = await net.fetch(`file://${file}`);
     const headers = new Headers(res.headers);

@@ -1,17 +1,24 @@
 // Browser mode: serves the built renderer and bridges the API contract over a WebSocket to the same
-// engine and dispatcher the Electron shell uses. Every HTTP and WebSocket request needs the token
-// (`?token=` once, then an HttpOnly cookie); it binds loopback only unless told otherwise.
+// engine and dispatcher the Electron shell uses. It binds loopback only unless told otherwise.
+// Who gets in (docs/SECURITY.md):
+// - every request must name this server in its Host header (no DNS rebinding) and, from a browser,
+//   come from the page this server served (Origin; a page on another port of 127.0.0.1 is refused);
+// - the renderer's files hold no secret and need no token; the WebSocket, the only door to the engine,
+//   needs the token (`?token=` of the printed URL, kept by the page in sessionStorage). There is no
+//   cookie: cookies ignore ports, so one would be sent to every other local server the browser visits.
+// - a malformed request gets a 4xx answer; no request can end the process.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvents, EventName } from '../../preload/contract';
 import { WS_PATH, type ClientMessage, type ServerMessage } from '../../preload/wire';
 import { toApiError } from '../core/api/dispatcher';
 import type { Engine } from '../core/engine';
 import { ClientBridge } from '../core/api/bridge';
+import { allowedHostnames, checkRequestOrigin, fileInside, isLoopbackHost, sameSecret } from '../core/api/guard';
 
 export interface UiServerOptions {
   engine: Engine;
@@ -19,7 +26,12 @@ export interface UiServerOptions {
   staticDir: string;
   host?: string;
   port?: number;
+  /** Listen on a non-loopback address. */
   allowRemote?: boolean;
+  /** Further hostnames the server answers to (what `--allow-remote` names, e.g. `devbox.lan`). */
+  allowHosts?: string[];
+  /** Called with what went wrong inside a request handler (the request got a 500; the server runs on). */
+  onError?: (err: unknown) => void;
 }
 
 export interface UiServer {
@@ -27,7 +39,23 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'maestro_token';
+/** The Content-Security-Policy of browser mode (the Electron shell sends its own, the same in spirit). */
+export const BROWSER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Close code for a refused token (renderer/api/ws-client.ts stops reconnecting on it). */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -41,86 +69,114 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+function plain(res: http.ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close', ...extra });
+  res.end(`${text}\n`);
 }
 
-function tokenOf(req: http.IncomingMessage, url: URL): string | undefined {
-  const q = url.searchParams.get('token');
-  if (q) return q;
-  const cookie = req.headers.cookie ?? '';
-  const m = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(cookie);
-  return m ? decodeURIComponent(m[1]!) : undefined;
+function refuseSocket(socket: Duplex, status: number, reason: string): void {
+  const text = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  socket.destroy();
 }
 
-function same(a: string | undefined, b: string): boolean {
-  if (!a) return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** The request's URL, or null when it cannot be parsed (e.g. `GET http://[/`). */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const host = opts.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !opts.allowRemote) {
+  if (!isLoopbackHost(host) && !opts.allowRemote) {
     throw new Error(`refusing to listen on ${host}, which is not a loopback address: pass --allow-remote if you mean it`);
   }
   const staticDir = path.resolve(opts.staticDir);
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
     throw new Error(`the renderer is not built (${path.join(staticDir, 'index.html')} is missing): run \`npm run build\``);
   }
+  const allowed = allowedHostnames(host, opts.allowHosts);
+  const reportError = (err: unknown) => {
+    try {
+      opts.onError?.(err);
+    } catch {
+      // a failing error reporter must not take the server down either
+    }
+  };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const token = tokenOf(req, url);
-    if (!same(token, opts.token)) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Maestro: open the URL with its ?token=… as printed by `maestro serve`.\n');
-      return;
+  const serveStatic = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = requestUrl(req);
+    if (!url) return plain(res, 400, 'Maestro: malformed request URL');
+    const refused = checkRequestOrigin(req.headers, allowed);
+    if (refused) return plain(res, refused.status, `Maestro: ${refused.reason}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Maestro: only GET and HEAD', { allow: 'GET, HEAD' });
+    let file = fileInside(staticDir, url.pathname);
+    if (!file) return plain(res, 400, 'Maestro: malformed or forbidden path');
+    let stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat || stat.isDirectory()) {
+      file = path.join(staticDir, 'index.html');
+      stat = fs.statSync(file);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
-      res.end();
-      return;
-    }
-    const headers: Record<string, string> = {
+    const type = MIME[path.extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': stat.size,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'cross-origin-resource-policy': 'same-origin',
       'cache-control': 'no-cache',
-    };
-    if (url.searchParams.has('token')) {
-      headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(opts.token)}; HttpOnly; SameSite=Strict; Path=/`;
+      ...(type.startsWith('text/html') ? { 'content-security-policy': BROWSER_CSP } : {}),
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
     }
-    let rel: string;
+    const stream = fs.createReadStream(file);
+    stream.on('error', (err) => {
+      reportError(err);
+      res.destroy();
+    });
+    stream.pipe(res);
+  };
+
+  const server = http.createServer((req, res) => {
     try {
-      rel = decodeURIComponent(url.pathname);
-    } catch {
-      res.writeHead(400);
-      res.end();
-      return;
+      serveStatic(req, res);
+    } catch (err) {
+      reportError(err);
+      plain(res, 500, 'Maestro: internal error');
     }
-    let file = path.resolve(staticDir, `.${rel}`);
-    if (!file.startsWith(staticDir + path.sep) && file !== staticDir) {
-      res.writeHead(403);
-      res.end();
-      return;
-    }
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(staticDir, 'index.html');
-    const type = MIME[path.extname(file)] ?? 'application/octet-stream';
-    res.writeHead(200, { ...headers, 'content-type': type });
-    if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(file).pipe(res);
   });
+  // Requests Node cannot even parse: answer 400 and drop the connection.
+  server.on('clientError', (_err, socket) => refuseSocket(socket, 400, 'malformed request'));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== WS_PATH || !same(tokenOf(req, url), opts.token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    try {
+      socket.on('error', () => socket.destroy());
+      const url = requestUrl(req);
+      if (!url) return refuseSocket(socket, 400, 'malformed request URL');
+      if (url.pathname !== WS_PATH) return refuseSocket(socket, 404, 'no such endpoint');
+      const refused = checkRequestOrigin(req.headers, allowed);
+      if (refused) return refuseSocket(socket, refused.status, refused.reason);
+      const authorized = sameSecret(url.searchParams.get('token'), opts.token);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        // A wrong token from the right page: a close code the page understands, so it stops retrying.
+        if (!authorized) ws.close(WS_CLOSE_UNAUTHORIZED, 'invalid token');
+        else wss.emit('connection', ws, req);
+      });
+    } catch (err) {
+      reportError(err);
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   const clients = new Set<ClientBridge>();
@@ -130,6 +186,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     };
     const bridge = new ClientBridge(opts.engine, send);
     clients.add(bridge);
+    ws.on('error', reportError);
     ws.on('message', async (raw) => {
       let msg: ClientMessage;
       try {
@@ -146,8 +203,12 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         const result = await bridge.call(msg.method, msg.params);
         send({ t: 'result', id: msg.id, result: result ?? null });
       } catch (err) {
-        const e = toApiError(err);
-        send({ t: 'error', id: msg.id, error: { code: e.code, message: e.message } });
+        try {
+          const e = toApiError(err);
+          send({ t: 'error', id: msg.id, error: { code: e.code, message: e.message } });
+        } catch (sendErr) {
+          reportError(sendErr);
+        }
       }
     });
     ws.on('close', () => {
@@ -159,7 +220,13 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   // Engine events go to every client; terminal data only to clients attached to that session.
   const forward = <E extends EventName>(event: E) =>
     opts.engine.on(event, (payload: EngineEvents[E]) => {
-      for (const c of clients) c.event(event, payload);
+      for (const c of clients) {
+        try {
+          c.event(event, payload);
+        } catch (err) {
+          reportError(err); // one client's failure is not the engine's
+        }
+      }
     });
   const offs = (['tasks.changed', 'roots.changed', 'session.changed', 'timeline.event', 'notice'] as const).map(forward);
 
