@@ -11,7 +11,7 @@ import type {
   TaskView,
   TimelineEvent,
   TreeSnapshot,
-} from '../main/core/types';
+} from './model';
 
 const id = z.string().trim().min(1, 'an id is required').max(200);
 const text = (what: string, max = 20_000) => z.string().trim().min(1, `${what} must not be empty`).max(max);

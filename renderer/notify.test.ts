@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TaskView } from '../main/core/types';
+import type { TaskView } from '../preload/model';
 import { buildTree, summaryOf } from './dev/fixtures';
 import { FakeApi } from './dev/test-utils';
 import { DesktopNotifier, browserNotificationsSupported, notificationsActive, toggleDesktopNotifications, type DesktopNotification } from './notify';

@@ -2,7 +2,7 @@
 // notifies from its main process, so the page never does it there.) They need the user's permission,
 // asked on a click of the bell in the sidebar, and the `desktopNotifications` preference.
 import type { MaestroApi } from '../preload/contract';
-import type { TaskStatus } from '../main/core/types';
+import type { TaskStatus } from '../preload/model';
 import type { AppStore } from './store/store';
 
 export interface DesktopNotification {

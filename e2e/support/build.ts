@@ -36,7 +36,7 @@ function mtimeOf(file: string): number {
 /** The renderer in dist/renderer, rebuilt with Vite when a source is newer than the build. */
 export function ensureRendererBuilt(): void {
   const built = mtimeOf('dist/renderer/index.html');
-  const sources = newestMtime(['renderer', 'preload', 'main/core/types.ts', 'vite.config.ts']);
+  const sources = newestMtime(['renderer', 'preload', 'vite.config.ts']);
   if (built > sources) return;
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: REPO_ROOT,

@@ -1,6 +1,6 @@
 // Text output of the CLI: tasks, trees, timelines. Colour only on a TTY (and never with NO_COLOR).
 import type { TaskDetail } from '../../preload/contract';
-import type { TaskStatus, TaskView, TimelineEvent } from '../core/types';
+import type { TaskStatus, TaskView, TimelineEvent } from '../../preload/model';
 
 const useColor = (stream: NodeJS.WriteStream = process.stdout) => !!stream.isTTY && !process.env.NO_COLOR;
 

@@ -1,5 +1,5 @@
 // `maestro tree` when no instance runs: read the data dir directly.
-import type { TreeSnapshot } from '../core/types';
+import type { TreeSnapshot } from '../../preload/model';
 import { Engine } from '../core/engine';
 import { CliError, dataDirFrom } from './client';
 

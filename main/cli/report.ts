@@ -1,6 +1,6 @@
 // What the report commands share, with no argument parser: picking the id and the text the way agents
 // give them, and printing the result.
-import type { TaskView } from '../core/types';
+import type { TaskView } from '../../preload/model';
 import { call, CliError, requireEndpoint } from './client';
 import { statusLabel } from './format';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { ApiError } from '../../preload/wire';
 import type { Engine } from '../core/engine';
 import { DataDirInUseError, startInstance, type Instance } from '../core/instance';
-import type { TaskStatus, TaskView } from '../core/types';
+import type { TaskStatus, TaskView } from '../../preload/model';
 import { CliError, dataDirFrom } from './client';
 import { formatTree, paint } from './format';
 

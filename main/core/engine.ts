@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandResults, EngineEvents, SecretsStatus, Settings, TaskDetail } from '../../preload/contract';
 import { ApiError } from '../../preload/wire';
-import { addUsage, aggregateTree, isWithin, leavesOf, type Aggregate } from './aggregate';
+import { addUsage, aggregateTree, isWithin, leavesOf, type Aggregate } from '../../preload/tree';
 import { AGENT_PROFILES, AgentUnavailableError, resolveLaunch } from './agents';
 import { TypedEmitter } from './events';
 import { newSessionId, newTaskId, newToken } from './ids';
@@ -34,7 +34,7 @@ import type {
   TimelineEventType,
   TokenUsage,
   TreeSnapshot,
-} from './types';
+} from '../../preload/model';
 
 export interface EngineInternalEvents extends EngineEvents {
   /** A root has nothing running and nothing left that can start: it is done, failed or waits for a person. */

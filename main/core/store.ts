@@ -11,7 +11,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../preload/contract';
-import type { RootOptions, SessionInfo, Task, TimelineEvent } from './types';
+import type { RootOptions, SessionInfo, Task, TimelineEvent } from '../../preload/model';
 
 /** The subset of conf / electron-store the engine uses: a JSON document written atomically. */
 export interface DocumentFile<T> {

@@ -1,6 +1,6 @@
 // The history of requests: one entry per root with its status and progress.
 import { memo, useState } from 'react';
-import type { RootSummary } from '../../main/core/types';
+import type { RootSummary } from '../../preload/model';
 import { browserNotificationsSupported, toggleDesktopNotifications } from '../notify';
 import { useApp, useServices } from '../services';
 import { ProgressBar, StatusIcon, formatWhen } from './status';

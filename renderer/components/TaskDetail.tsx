@@ -1,7 +1,7 @@
 // The detail of the selected task: what it is, how it ended, its sessions and its timeline. Task
 // fields come live from the store; the timeline is loaded by `task.show` and grows with events.
 import { useMemo } from 'react';
-import type { TimelineEvent, TimelineEventType } from '../../main/core/types';
+import type { TimelineEvent, TimelineEventType } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp, useServices } from '../services';
 import { StatusIcon, formatDuration, formatTime, formatTokens, sessionStatusText, sessionTone, statusLabel } from './status';

@@ -1,7 +1,7 @@
 // The terminal panes of the selection (the whole root when nothing below it is selected), as a grid
 // or as tabs. Only visible panes mount an xterm; hidden sessions keep streaming to the engine's log.
 import { memo, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent } from 'react';
-import type { SessionInfo } from '../../main/core/types';
+import type { SessionInfo } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp, useServices } from '../services';
 import { TerminalPane } from './TerminalPane';

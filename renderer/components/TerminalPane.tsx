@@ -7,7 +7,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
-import type { SessionInfo } from '../../main/core/types';
+import type { SessionInfo } from '../../preload/model';
 import { errorMessage } from '../api/errors';
 import { isLiveSession } from '../store/selectors';
 import { connectTerminal } from '../terminal/connect';

@@ -1,5 +1,5 @@
 // Status glyphs, progress bars and small formatting helpers shared by the views.
-import type { SessionInfo, TaskStatus, TokenUsage } from '../../main/core/types';
+import type { SessionInfo, TaskStatus, TokenUsage } from '../../preload/model';
 
 const TASK_STATUS: Record<TaskStatus, { glyph: string; label: string; cls: string }> = {
   PENDING: { glyph: '○', label: 'Pending', cls: 'pending' },

@@ -1,6 +1,6 @@
 // Builders of engine data for the renderer's tests and the dev mock. Not part of the app bundle
 // (only the `?mock=1` chunk and tests import it).
-import type { RootSummary, SessionInfo, TaskKind, TaskStatus, TaskView, TreeSnapshot } from '../../main/core/types';
+import type { RootSummary, SessionInfo, TaskKind, TaskStatus, TaskView, TreeSnapshot } from '../../preload/model';
 import type { Settings } from '../../preload/contract';
 
 let clock = 1_700_000_000_000;

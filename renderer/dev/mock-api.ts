@@ -12,7 +12,7 @@ import type {
   Settings,
   TaskDetail,
 } from '../../preload/contract';
-import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../main/core/types';
+import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
 import { ApiError } from '../../preload/wire';
 import { aggregate, buildTree, makeSession, makeTask, summaryOf } from './fixtures';
 

@@ -1,6 +1,6 @@
 // Memoized selectors. Each returns the same reference while its inputs are the same objects, so
 // `useStore(store, selector)` re-renders only on real changes (zustand 5 compares with Object.is).
-import type { SessionInfo, TaskView } from '../../main/core/types';
+import type { SessionInfo, TaskView } from '../../preload/model';
 import type { AppData } from './store';
 import { childIds, flattenTree, sameRows, type TreeRow } from './tree';
 

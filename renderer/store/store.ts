@@ -2,7 +2,7 @@
 // no terminal bytes. Engine events are applied in batches (`applyEvents`, one `set` per frame).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineEvents, EventName, SecretsStatus, Settings, TaskDetail } from '../../preload/contract';
-import type { RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../main/core/types';
+import type { RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
 import type { ConnectionState } from '../api/ws-client';
 import { isWithin, pathTo, type TreeFilter } from './tree';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskView } from '../../main/core/types';
+import type { TaskView } from '../../preload/model';
 import { buildTree, makeTask } from '../dev/fixtures';
 import { childIds, flattenTree, isWithin, pathTo, runningKeepSet, sameRows } from './tree';
 

@@ -1,6 +1,6 @@
 // Pure tree functions over the tasks of one root. Everything is iterative (no recursion limits) and
 // linear in the number of tasks, so a 10,000-task tree flattens in a few milliseconds.
-import type { TaskView } from '../../main/core/types';
+import type { TaskView } from '../../preload/model';
 
 export type TaskMap = ReadonlyMap<string, TaskView>;
 export type TreeFilter = 'all' | 'running';

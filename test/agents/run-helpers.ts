@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecordedRequest } from '../fake-anthropic/server';
-import type { TimelineEvent, TreeSnapshot, TaskView } from '../../main/core/types';
+import type { TimelineEvent, TreeSnapshot, TaskView } from '../../preload/model';
 import { CLI, tmpDir } from '../helpers';
 
 export interface CliResult {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TimelineEvent, TreeSnapshot } from '../../main/core/types';
+import type { TimelineEvent, TreeSnapshot } from '../../preload/model';
 import { CLI, plan3, REPO_ROOT, tmpDir } from '../helpers';
 
 function maestro(args: string[], env: Record<string, string> = {}) {

@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName } from '../../preload/contract';
 import { WS_PATH, type ServerMessage } from '../../preload/wire';
 import { Engine } from '../../main/core/engine';
-import type { SessionInfo, TreeSnapshot } from '../../main/core/types';
+import type { SessionInfo, TreeSnapshot } from '../../preload/model';
 import { RecordingBackend } from '../../main/core/terminal/test-support';
 import { startUiServer, type UiServer } from '../../main/server/server';
 import { WsApi, type SocketLike } from '../../renderer/api/ws-client';

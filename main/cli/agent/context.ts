@@ -1,7 +1,7 @@
 // What both roles of the built-in agent share: the LLM settings, the terminal, and the Maestro API.
 import type Anthropic from '@anthropic-ai/sdk';
 import type { CommandName, CommandParams, CommandResults } from '../../../preload/contract';
-import type { TaskView, TreeSnapshot } from '../../core/types';
+import type { TaskView, TreeSnapshot } from '../../../preload/model';
 import { call, type Endpoint } from '../client';
 import type { LoopOptions, LoopTool } from './loop';
 import type { Screen } from './screen';

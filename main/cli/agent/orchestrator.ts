@@ -2,7 +2,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { planSchema } from '../../../preload/contract';
-import type { TreeSnapshot } from '../../core/types';
+import type { TreeSnapshot } from '../../../preload/model';
 import { CliError } from '../client';
 import { formatTree } from '../format';
 import { baseLoopOptions, oneLine, type AgentContext } from './context';

@@ -1,5 +1,5 @@
 // How a parent's status and progress follow from its children. Pure functions over a task map.
-import type { Task, TaskStatus, TokenUsage } from './types';
+import type { Task, TaskStatus, TokenUsage } from './model';
 
 /**
  * The status of a parent from its children's effective statuses:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateStatus, aggregateTree, isWithin, leavesOf } from './aggregate';
-import type { Task, TaskStatus } from './types';
+import { aggregateStatus, aggregateTree, isWithin, leavesOf } from './tree';
+import type { Task, TaskStatus } from './model';
 
 function tree(spec: Record<string, { parent?: string; status?: TaskStatus; usage?: [number, number] }>): Map<string, Task> {
   const m = new Map<string, Task>();

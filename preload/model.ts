@@ -24,7 +24,7 @@ export interface Task {
   description: string;
   /**
    * The task's own status. For a task with subtasks the effective status is aggregated from its
-   * children (see aggregate.ts); this field then holds the last status set on the task itself.
+   * children (see tree.ts); this field then holds the last status set on the task itself.
    */
   status: TaskStatus;
   /** The skilled agent (persona skill) that works on a group, e.g. `worker`, `architect`. */
