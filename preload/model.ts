@@ -23,8 +23,8 @@ export interface Task {
   title: string;
   description: string;
   /**
-   * The task's own status. For a task with subtasks the effective status is aggregated from its
-   * children (see tree.ts); this field then holds the last status set on the task itself.
+   * The status. In a view (TaskView) always the real one; in the engine's own record of a task with
+   * subtasks it is not used (the view aggregates it from the subtasks, see tree.ts).
    */
   status: TaskStatus;
   /** The skilled agent (persona skill) that works on a group, e.g. `worker`, `architect`. */
@@ -115,9 +115,11 @@ export interface SessionInfo {
   rows: number;
 }
 
-/** A task as the UI and CLI see it: with its effective (aggregated) status and progress. */
+/**
+ * A task as the API, the CLI and the UI see it. Its `status` is its real status: for a task with
+ * subtasks, the one aggregated from them (preload/tree.ts); a group being worked on is IN_PROGRESS.
+ */
 export interface TaskView extends Task {
-  effectiveStatus: TaskStatus;
   /** Completed leaves / all leaves below (a leaf counts itself). */
   progress: { done: number; total: number };
   /** Token usage of this task and everything below it. */

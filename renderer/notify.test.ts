@@ -40,11 +40,11 @@ describe('DesktopNotifier', () => {
   it('notifies once per subtask that becomes FAILED, again after a retry fails it again', () => {
     const { api, store, shown, tree, sub } = setup();
     store.getState().setRoots([summaryOf(tree.get('r')!)]);
-    const failed = sub('r-g1-s2', { status: 'FAILED', effectiveStatus: 'FAILED', title: 'Write the migration' });
+    const failed = sub('r-g1-s2', { status: 'FAILED', title: 'Write the migration' });
     api.emit('tasks.changed', { rootId: 'r', tasks: [failed, tree.get('r-g1')!] });
     api.emit('tasks.changed', { rootId: 'r', tasks: [failed] }); // re-sent unchanged
     expect(shown).toEqual([{ title: 'Failed: Write the migration', body: tree.get('r')!.title, rootId: 'r' }]);
-    api.emit('tasks.changed', { rootId: 'r', tasks: [{ ...failed, status: 'PENDING', effectiveStatus: 'PENDING' }] });
+    api.emit('tasks.changed', { rootId: 'r', tasks: [{ ...failed, status: 'PENDING' }] });
     api.emit('tasks.changed', { rootId: 'r', tasks: [failed] });
     expect(shown).toHaveLength(2);
   });
@@ -56,7 +56,7 @@ describe('DesktopNotifier', () => {
       tasks: [
         sub('r-g1-s1', { status: 'FAILED', title: 'one' }),
         sub('r-g1-s3', { status: 'FAILED', title: 'three' }),
-        sub('r-g1', { status: 'FAILED', effectiveStatus: 'FAILED' }),
+        sub('r-g1', { status: 'FAILED' }),
       ],
     });
     expect(shown).toEqual([{ title: '2 tasks failed', body: 'one, three — r', rootId: 'r' }]);

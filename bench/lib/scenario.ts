@@ -52,7 +52,7 @@ export function planOf(groups: string[], opts: PlanOptions = {}) {
 
 export interface TreeSnapshot {
   rootId: string;
-  tasks: { id: string; kind: string; planId?: string; title: string; status: string; effectiveStatus: string }[];
+  tasks: { id: string; kind: string; planId?: string; title: string; status: string }[];
   sessions: SessionInfo[];
 }
 export interface SessionInfo {

@@ -68,9 +68,13 @@ describe('maestro CLI argument errors', () => {
   });
 
   it('says where to run when there is no session and no instance', async () => {
-    const r = await cli(['task', 'show', 'x'], { MAESTRO_DATA_DIR: tmpDir() });
+    const r = await cli(['task', 'start', 'x'], { MAESTRO_DATA_DIR: tmpDir() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no running Maestro found/);
+    // Reads need no instance: they read the data dir (here: empty).
+    const show = await cli(['task', 'show', 'x'], { MAESTRO_DATA_DIR: tmpDir() });
+    expect(show.code).toBe(1);
+    expect(show.stderr).toMatch(/no task "x" in /);
   });
 
   it('reports a plan that is not JSON', async () => {

@@ -65,13 +65,13 @@ export function formatTaskDetail(d: TaskDetail, color = useColor()): string {
   const out = [
     `${paint('bold', t.title, color)}`,
     `  id ${t.id}${t.planId ? `  plan id ${t.planId}` : ''}  ${t.kind}${t.agent ? `  agent ${t.agent}` : ''}`,
-    `  status ${statusLabel(t.effectiveStatus, color)}${t.progress.total > 1 ? `  ${progressBar(t.progress.done, t.progress.total)}` : ''}`,
+    `  status ${statusLabel(t.status, color)}${t.progress.total > 1 ? `  ${progressBar(t.progress.done, t.progress.total)}` : ''}`,
   ];
   if (t.result) out.push(`  result: ${t.result}`);
   if (t.description.trim()) out.push('', ...t.description.trim().split('\n').map((l) => `  ${l}`));
   if (d.subtasks.length) {
     out.push('', 'Subtasks:');
-    for (const s of d.subtasks) out.push(`  ${statusLabel(s.effectiveStatus, color)}  ${name(s)}  ${s.title}`);
+    for (const s of d.subtasks) out.push(`  ${statusLabel(s.status, color)}  ${name(s)}  ${s.title}`);
   }
   if (d.timeline.length) {
     out.push('', 'Recent timeline:');
@@ -90,7 +90,7 @@ export function formatTree(tasks: TaskView[], rootId: string, color = useColor()
     const branch = depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`;
     const bar = t.subtasks.length ? `  ${progressBar(t.progress.done, t.progress.total)}` : '';
     const agent = t.kind === 'group' && t.agent ? paint('dim', ` [${t.agent}]`, color) : '';
-    lines.push(`${branch}${statusLabel(t.effectiveStatus, color)}  ${paint('bold', t.planId ?? t.id, color)} ${t.title}${agent}${bar}${extra?.(t) ?? ''}`);
+    lines.push(`${branch}${statusLabel(t.status, color)}  ${paint('bold', t.planId ?? t.id, color)} ${t.title}${agent}${bar}${extra?.(t) ?? ''}`);
     const childPrefix = depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`;
     t.subtasks.forEach((c, i) => walk(c, childPrefix, i === t.subtasks.length - 1, depth + 1));
   };

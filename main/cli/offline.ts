@@ -1,16 +1,32 @@
-// `maestro tree` when no instance runs: read the data dir directly.
+// `maestro tree` and `maestro task show` when no instance runs: read the data dir directly, changing
+// nothing on disk (main/core/engine/readonly.ts).
+import type { TaskDetail } from '../../preload/contract';
 import type { TreeSnapshot } from '../../preload/model';
-import { Engine } from '../core/engine';
+import { readDataDir } from '../core/engine/readonly';
+import { listRoots, taskDetail, treeSnapshot } from '../core/engine/views';
 import { CliError, dataDirFrom } from './client';
 
+function open(dataDirOpt: string | undefined) {
+  const dataDir = dataDirFrom(dataDirOpt);
+  const view = readDataDir(dataDir);
+  for (const n of view.notices) process.stderr.write(`maestro: ${n}\n`);
+  return { dataDir, ...view };
+}
+
 export function offlineTree(dataDirOpt: string | undefined, rootId: string | undefined): TreeSnapshot {
-  const engine = new Engine({ dataDir: dataDirFrom(dataDirOpt) });
-  for (const n of engine.notices) process.stderr.write(`maestro: ${n}\n`);
-  const id = rootId ?? process.env.MAESTRO_ROOT_ID ?? engine.listRoots()[0]?.id;
-  if (!id) throw new CliError(`there are no requests in ${engine.dataDir}`);
-  try {
-    return engine.tree(id);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const { dataDir, requests } = open(dataDirOpt);
+  const id = rootId || process.env.MAESTRO_ROOT_ID || listRoots(requests.all())[0]?.id;
+  if (!id) throw new CliError(`there are no requests in ${dataDir}`);
+  const state = requests.maybe(id);
+  if (!state) throw new CliError(`no request with id "${id}" in ${dataDir}`);
+  return treeSnapshot(state);
+}
+
+/** A task by id, or by plan id within `rootId` (default: the latest request). */
+export function offlineShow(dataDirOpt: string | undefined, id: string, rootId: string | undefined, timelineLimit: number): TaskDetail {
+  const { dataDir, requests } = open(dataDirOpt);
+  const within = rootId || listRoots(requests.all())[0]?.id;
+  const hit = requests.find(id, within);
+  if (!hit) throw new CliError(`no task "${id}" in ${dataDir}${within ? ` (plan ids are looked up in request ${within})` : ''}`);
+  return taskDetail(hit.state, hit.task, timelineLimit);
 }

@@ -27,10 +27,19 @@ task
   .addOption(idOption())
   .addOption(jsonOption())
   .option('-n, --limit <n>', 'timeline events to show', '20')
-  .action(async (id: string | undefined, o: { id?: string; json?: boolean; limit: string }) => {
+  .option('--data-dir <dir>', 'the data dir (outside a session; read directly when no instance runs)')
+  .option('--request <rootId>', 'where plan ids are looked up without a running instance (default: the latest request)')
+  .action(async (id: string | undefined, o: { id?: string; json?: boolean; limit: string; dataDir?: string; request?: string }) => {
     const limit = Number(o.limit);
     if (!Number.isInteger(limit) || limit < 0) throw new CliError(`--limit takes a whole number, not "${o.limit}"`, 2);
-    const detail = await call(requireEndpoint(), 'task.show', { id: pickId(id, o, 'maestro task show [id]'), timelineLimit: limit });
+    const taskId = pickId(id, o, 'maestro task show [id]');
+    const ep = findEndpoint(o.dataDir);
+    let detail;
+    if (ep) detail = await call(ep, 'task.show', { id: taskId, timelineLimit: limit });
+    else {
+      const { offlineShow } = await import('./offline');
+      detail = offlineShow(o.dataDir, taskId, o.request, limit);
+    }
     if (o.json) printJson(detail);
     else print(formatTaskDetail(detail));
   });

@@ -32,7 +32,7 @@ export function looksLikeId(s: string): boolean {
 
 export function done(v: TaskView, json: boolean): void {
   if (json) printJson(v);
-  else print(`${v.planId ? `${v.planId} (${v.id})` : v.id} ${statusLabel(v.effectiveStatus)}${v.result ? ` — ${v.result}` : ''}`);
+  else print(`${v.planId ? `${v.planId} (${v.id})` : v.id} ${statusLabel(v.status)}${v.result ? ` — ${v.result}` : ''}`);
 }
 
 /** Options the report commands take (the full CLI and the light path parse them the same way). */

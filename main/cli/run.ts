@@ -177,7 +177,7 @@ class Progress {
     }
     const width = this.out.columns || 100;
     const text = formatTree(tree.tasks, this.rootId, true, (t: TaskView) =>
-      t.kind === 'group' && t.effectiveStatus === 'IN_PROGRESS' && this.lastLog.has(t.id)
+      t.kind === 'group' && t.status === 'IN_PROGRESS' && this.lastLog.has(t.id)
         ? paint('dim', `  — ${this.lastLog.get(t.id)}`)
         : '',
     );

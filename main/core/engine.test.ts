@@ -67,8 +67,8 @@ describe('the engine', () => {
     expect(t.get('s1')).toMatchObject({ status: 'COMPLETED', result: 'done one' });
     expect(t.get('s2')).toMatchObject({ status: 'FAILED' });
     expect(t.get('s2')!.result).toMatch(/Maestro stopped while session sess-\w+ was running/);
-    expect(t.get('g1')!.effectiveStatus).toBe('FAILED');
-    expect(t.get('g2')).toMatchObject({ effectiveStatus: 'PENDING' });
+    expect(t.get('g1')!.status).toBe('FAILED');
+    expect(t.get('g2')).toMatchObject({ status: 'PENDING' });
     const session = b.tree(rootId).sessions[0]!;
     expect(session.status).toBe('interrupted');
     const detail = b.show(t.get('s2')!.id, 50);
@@ -111,8 +111,10 @@ describe('the engine', () => {
     expect(badJson.body.error!.message).toMatch(/not valid JSON/);
     expect((await api(i, 'task.nope', {}, token)).status).toBe(404);
     expect((await api(i, 'task.show', { id: 'zz9' }, token)).status).toBe(404);
-    const get = await fetch(`${i.api.url}/api/task.show`);
-    expect(get.status).toBe(400);
+    const get = await fetch(`${i.api.url}/api/task.show`); // no token: 401 whatever the method
+    expect(get.status).toBe(401);
+    const getWithToken = await fetch(`${i.api.url}/api/task.show`, { headers: { authorization: `Bearer ${token}` } });
+    expect(getWithToken.status).toBe(400);
 
     // Stopping the session ends its token and fails what it left unreported.
     const sessionId = i.engine.tree(rootId).sessions.find((s) => s.taskId === ids.get('g1'))!.id;

@@ -25,7 +25,7 @@ describe('DataStore', () => {
   it('round-trips roots, timelines and settings across instances', () => {
     const a = new DataStore(dir);
     a.saveRoot(doc('task-a'));
-    a.appendTimeline('task-a', { seq: 1, at: 1, taskId: 'task-a', type: 'log', message: 'hello' });
+    a.appendJournal('task-a', [{ seq: 1, at: 1, taskId: 'task-a', type: 'log', message: 'hello' }]);
     a.writeSettings({ ...DEFAULT_SETTINGS, concurrency: 7 });
     a.close();
     const b = new DataStore(dir);
@@ -84,7 +84,7 @@ describe('DataStore', () => {
 
   it('skips a torn last timeline line (a crash mid-append)', () => {
     const a = new DataStore(dir);
-    a.appendTimeline('task-t', { seq: 1, at: 1, taskId: 'task-t', type: 'log', message: 'one' });
+    a.appendJournal('task-t', [{ seq: 1, at: 1, taskId: 'task-t', type: 'log', message: 'one' }]);
     fs.appendFileSync(path.join(a.timelinesDir, 'task-t.jsonl'), '{"seq":2,"at":2,"ta');
     expect(new DataStore(dir).readTimeline('task-t').map((e) => e.seq)).toEqual([1]);
   });

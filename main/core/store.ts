@@ -1,8 +1,11 @@
 // Persistence in the data dir.
 //
 //   <dataDir>/settings.json            settings (conf / electron-store file, atomic writes)
-//   <dataDir>/roots/<rootId>.json      one document per request: its task tree and sessions (atomic writes)
-//   <dataDir>/timelines/<rootId>.jsonl append-only timeline events, fsynced before the call returns
+//   <dataDir>/roots/<rootId>.json      a snapshot of each request: its task tree and sessions (atomic
+//                                      writes, in batches: the journal is the truth)
+//   <dataDir>/timelines/<rootId>.jsonl the request's journal, append-only, fsynced before a call returns:
+//                                      timeline events, and commit records with the tasks and sessions a
+//                                      change touched (replayed on load over the snapshot)
 //   <dataDir>/sessions/<sessionId>/    a session's output.log (append-only) and its prompt files
 //   <dataDir>/corrupt/                 unreadable files, moved aside with a notice, never reset silently
 //   <dataDir>/instance.json            the running instance (pid, API URL, admin token), mode 0600
@@ -12,6 +15,28 @@ import Conf from 'conf';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../preload/contract';
 import type { RootOptions, SessionInfo, Task, TimelineEvent } from '../../preload/model';
+
+/**
+ * A journal line that records a change of state: the tasks and sessions it touched, as they are after
+ * it, and the request's own fields. `commit` is its sequence number (shared with timeline events).
+ */
+export interface CommitRecord {
+  commit: number;
+  tasks?: Task[];
+  sessions?: SessionInfo[];
+  meta?: { planSummary?: string; awaitingApproval?: boolean };
+}
+
+export function isCommitRecord(line: unknown): line is CommitRecord {
+  return typeof (line as CommitRecord | null)?.commit === 'number';
+}
+
+export interface JournalContents {
+  events: TimelineEvent[];
+  commits: CommitRecord[];
+  /** The highest sequence number in the journal (0 when empty). */
+  lastSeq: number;
+}
 
 /** The subset of conf / electron-store the engine uses: a JSON document written atomically. */
 export interface DocumentFile<T> {
@@ -114,14 +139,20 @@ export class DataStore {
   /** Notices about files that had to be moved aside; shown to the user. */
   readonly notices: string[] = [];
 
+  /**
+   * `readOnly`: for reads without a running instance (`maestro tree`, `task show`): nothing is created,
+   * written or moved; problems are only reported.
+   */
   constructor(
     readonly dataDir: string,
     private readonly files: DocumentFileFactory = confFactory,
+    readonly readOnly = false,
   ) {
     this.rootsDir = path.join(dataDir, 'roots');
     this.timelinesDir = path.join(dataDir, 'timelines');
     this.sessionsDir = path.join(dataDir, 'sessions');
     this.corruptDir = path.join(dataDir, 'corrupt');
+    if (readOnly) return;
     for (const dir of [dataDir, this.rootsDir, this.timelinesDir, this.sessionsDir]) {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
@@ -130,8 +161,20 @@ export class DataStore {
   // ---- settings -----------------------------------------------------------------------------
 
   readSettings(): Settings {
-    const file = this.openSettings();
-    const raw = file.store;
+    let raw: Record<string, unknown>;
+    let where: string;
+    if (this.readOnly) {
+      where = path.join(this.dataDir, 'settings.json');
+      try {
+        raw = JSON.parse(fs.readFileSync(where, 'utf8')) as Record<string, unknown>;
+      } catch {
+        raw = {};
+      }
+    } else {
+      const file = this.openSettings();
+      raw = file.store;
+      where = file.path;
+    }
     const merged = { ...DEFAULT_SETTINGS, ...raw };
     const parsed = settingsSchema.safeParse(merged);
     if (parsed.success) return parsed.data;
@@ -143,7 +186,7 @@ export class DataStore {
       if (one.success) out[key] = one.data;
       else bad.push(key);
     }
-    this.notices.push(`settings: invalid value for ${bad.join(', ')} in ${file.path}; using the defaults for those`);
+    this.notices.push(`settings: invalid value for ${bad.join(', ')} in ${where}; using the defaults for those`);
     return out as Settings;
   }
 
@@ -166,7 +209,14 @@ export class DataStore {
 
   loadRoots(): RootDocument[] {
     const out: RootDocument[] = [];
-    for (const name of fs.readdirSync(this.rootsDir).sort()) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.rootsDir).sort();
+    } catch (err) {
+      if (this.readOnly && (err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    for (const name of names) {
       if (!name.endsWith('.json')) continue;
       const p = path.join(this.rootsDir, name);
       let doc: RootDocument | undefined;
@@ -176,14 +226,22 @@ export class DataStore {
         migrated = (raw as { schemaVersion?: unknown }).schemaVersion !== doc.schemaVersion;
       });
       if (!doc) continue;
-      if (migrated) this.saveRoot(doc);
+      if (migrated && !this.readOnly) this.saveRoot(doc);
       out.push(doc);
     }
     return out;
   }
 
   saveRoot(doc: RootDocument): void {
+    if (this.readOnly) throw new Error('this data store is read-only');
     this.rootFile(doc.rootId).store = doc as RootDocument & Record<string, unknown>;
+  }
+
+  /** A request document that breaks its invariants: moved to corrupt/ with a notice (reported only when read-only). */
+  rejectRoot(rootId: string, why: string): void {
+    const p = path.join(this.rootsDir, `${rootId}.json`);
+    if (this.readOnly) this.notices.push(`${p} is not a valid request (${why}); not shown`);
+    else this.moveAside(p, why);
   }
 
   private rootFile(rootId: string) {
@@ -197,45 +255,64 @@ export class DataStore {
 
   // ---- timelines ----------------------------------------------------------------------------
 
-  /** Appends one event and makes it durable (fdatasync) before returning. */
-  appendTimeline(rootId: string, event: TimelineEvent): void {
+  /** Appends journal lines (events and commit records) in one write and makes them durable before returning. */
+  appendJournal(rootId: string, lines: ReadonlyArray<TimelineEvent | CommitRecord>): void {
+    if (lines.length === 0) return;
+    if (this.readOnly) throw new Error('this data store is read-only');
     let fd = this.timelineFds.get(rootId);
     if (fd === undefined) {
       fd = fs.openSync(path.join(this.timelinesDir, `${rootId}.jsonl`), 'a', 0o600);
       this.timelineFds.set(rootId, fd);
     }
-    fs.writeSync(fd, JSON.stringify(event) + '\n');
+    let text = '';
+    for (const l of lines) text += JSON.stringify(l) + '\n';
+    fs.writeSync(fd, text);
     fs.fdatasyncSync(fd);
   }
 
-  /** Reads a root's timeline; a torn last line (crash mid-write) is skipped, other bad lines are reported. */
-  readTimeline(rootId: string): TimelineEvent[] {
+  /** Reads a request's journal; a torn last line (crash mid-write) is skipped, other bad lines are reported. */
+  readJournal(rootId: string): JournalContents {
     const p = path.join(this.timelinesDir, `${rootId}.jsonl`);
+    const out: JournalContents = { events: [], commits: [], lastSeq: 0 };
     let text: string;
     try {
       text = fs.readFileSync(p, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
       throw err;
     }
-    const events: TimelineEvent[] = [];
     const lines = text.split('\n');
     let bad = 0;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
+      let v: unknown;
       try {
-        events.push(JSON.parse(line) as TimelineEvent);
+        v = JSON.parse(line);
       } catch {
         if (i !== lines.length - 1) bad++;
+        return;
       }
+      if (isCommitRecord(v)) {
+        out.commits.push(v);
+        out.lastSeq = Math.max(out.lastSeq, v.commit);
+      } else if (typeof (v as TimelineEvent | null)?.seq === 'number') {
+        out.events.push(v as TimelineEvent);
+        out.lastSeq = Math.max(out.lastSeq, (v as TimelineEvent).seq);
+      } else bad++;
     });
-    if (bad) this.notices.push(`timeline ${p}: ${bad} unreadable line(s) skipped`);
-    return events;
+    if (bad) this.notices.push(`journal ${p}: ${bad} unreadable line(s) skipped`);
+    return out;
+  }
+
+  /** The timeline events of a request (the journal without its commit records). */
+  readTimeline(rootId: string): TimelineEvent[] {
+    return this.readJournal(rootId).events;
   }
 
   // ---- sessions -----------------------------------------------------------------------------
 
   sessionDir(sessionId: string): string {
+    if (this.readOnly) return path.join(this.sessionsDir, sessionId);
     const dir = path.join(this.sessionsDir, sessionId);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     return dir;
@@ -260,7 +337,7 @@ export class DataStore {
       text = fs.readFileSync(p, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      this.moveAside(p, (err as Error).message);
+      this.rejectFile(p, (err as Error).message);
       return;
     }
     try {
@@ -271,8 +348,13 @@ export class DataStore {
         this.notices.push(`${p}: ${msg}; left untouched and not loaded`);
         return;
       }
-      this.moveAside(p, msg);
+      this.rejectFile(p, msg);
     }
+  }
+
+  private rejectFile(p: string, why: string): void {
+    if (this.readOnly) this.notices.push(`${p} could not be read (${why}); not shown`);
+    else this.moveAside(p, why);
   }
 
   private moveAside(p: string, why: string): void {

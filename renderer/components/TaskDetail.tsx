@@ -73,16 +73,16 @@ export function TaskDetail() {
   const u = task.totalUsage;
   const hasUsage = u && (u.inputTokens > 0 || u.outputTokens > 0 || (u.costUsd ?? 0) > 0);
   const duration = task.startedAt ? (task.completedAt ?? Date.now()) - task.startedAt : null;
-  const canRetry = task.effectiveStatus === 'FAILED' && task.kind !== 'root';
+  const canRetry = task.status === 'FAILED' && task.kind !== 'root';
 
   return (
     <aside className="detail" aria-label="Task detail">
       <header className="detail-header">
-        <StatusIcon status={task.effectiveStatus} />
+        <StatusIcon status={task.status} />
         <h2 title={task.title}>{task.title}</h2>
       </header>
       <div className="detail-tags">
-        <span className={`pill tone-${task.effectiveStatus.toLowerCase()}`}>{statusLabel(task.effectiveStatus)}</span>
+        <span className={`pill tone-${task.status.toLowerCase()}`}>{statusLabel(task.status)}</span>
         <span className="pill">{task.kind}</span>
         {task.planId ? <span className="pill mono">{task.planId}</span> : null}
         {task.agent ? <span className="pill">agent: {task.agent}</span> : null}
@@ -104,7 +104,7 @@ export function TaskDetail() {
         {task.result ? (
           <section className="detail-section">
             <h3>Result</h3>
-            <p className={`prewrap result tone-${task.effectiveStatus.toLowerCase()}`}>{task.result}</p>
+            <p className={`prewrap result tone-${task.status.toLowerCase()}`}>{task.result}</p>
           </section>
         ) : null}
 

@@ -35,7 +35,7 @@ const TreeRowView = memo(function TreeRowView({ row, top, selected }: { row: Tre
   const { controller, store } = useServices();
   const task = useApp((s) => s.tasks.get(row.id));
   if (!task) return null;
-  const status = task.effectiveStatus;
+  const status = task.status;
   const isParent = task.subtasks.length > 0;
   const canRetry = status === 'FAILED' && (task.kind === 'subtask' || task.kind === 'group');
   const usage = task.kind !== 'subtask' ? formatUsage(task.totalUsage) : null;
@@ -237,7 +237,7 @@ export function TreeHeader() {
   return (
     <div className="tree-header">
       <div className="tree-header-title">
-        <StatusIcon status={root.effectiveStatus} />
+        <StatusIcon status={root.status} />
         <h1 title={root.title}>{root.title}</h1>
         <ProgressBar done={root.progress.done} total={root.progress.total} />
       </div>

@@ -2,6 +2,7 @@
 // (only the `?mock=1` chunk and tests import it).
 import type { RootSummary, SessionInfo, TaskKind, TaskStatus, TaskView, TreeSnapshot } from '../../preload/model';
 import type { Settings } from '../../preload/contract';
+import { aggregateTree } from '../../preload/tree';
 
 let clock = 1_700_000_000_000;
 const tick = () => (clock += 1000);
@@ -33,7 +34,6 @@ export function makeTask(partial: Partial<TaskView> & { id: string; rootId: stri
     subtasks: [],
     createdAt: tick(),
     updatedAt: clock,
-    effectiveStatus: partial.effectiveStatus ?? status,
     progress: { done: status === 'COMPLETED' ? 1 : 0, total: 1 },
     totalUsage: { inputTokens: 0, outputTokens: 0 },
     sessionIds: [],
@@ -59,43 +59,13 @@ export function makeSession(partial: Partial<SessionInfo> & { id: string; rootId
   };
 }
 
-/** Recomputes effective status and progress bottom-up, roughly as the engine's aggregate does. */
+/** Recomputes status, progress and usage of every view from the leaves up, with the engine's own rule (preload/tree.ts). */
 export function aggregate(tasks: Map<string, TaskView>, rootId: string): void {
-  const visit = (id: string): TaskView => {
+  const agg = aggregateTree(tasks, rootId);
+  for (const [id, a] of agg) {
     const t = tasks.get(id)!;
-    if (t.subtasks.length === 0) {
-      const next = { ...t, effectiveStatus: t.status, progress: { done: t.status === 'COMPLETED' ? 1 : 0, total: 1 } };
-      tasks.set(id, next);
-      return next;
-    }
-    const kids = t.subtasks.map(visit);
-    const done = kids.reduce((n, k) => n + k.progress.done, 0);
-    const total = kids.reduce((n, k) => n + k.progress.total, 0);
-    const has = (s: TaskStatus) => kids.some((k) => k.effectiveStatus === s);
-    const effectiveStatus: TaskStatus = kids.every((k) => k.effectiveStatus === 'COMPLETED')
-      ? 'COMPLETED'
-      : has('IN_PROGRESS')
-        ? 'IN_PROGRESS'
-        : has('FAILED')
-          ? 'FAILED'
-          : has('BLOCKED')
-            ? 'BLOCKED'
-            : has('COMPLETED')
-              ? 'IN_PROGRESS'
-              : 'PENDING';
-    const usage = kids.reduce(
-      (u, k) => ({
-        inputTokens: u.inputTokens + k.totalUsage.inputTokens,
-        outputTokens: u.outputTokens + k.totalUsage.outputTokens,
-        costUsd: (u.costUsd ?? 0) + (k.totalUsage.costUsd ?? 0),
-      }),
-      { inputTokens: t.usage?.inputTokens ?? 0, outputTokens: t.usage?.outputTokens ?? 0, costUsd: t.usage?.costUsd ?? 0 },
-    );
-    const next = { ...t, effectiveStatus, progress: { done, total }, totalUsage: usage };
-    tasks.set(id, next);
-    return next;
-  };
-  visit(rootId);
+    tasks.set(id, { ...t, status: a.status, progress: { done: a.done, total: a.total }, totalUsage: a.usage });
+  }
 }
 
 /** A root with `groups` groups of `perGroup` subtasks each (1 + groups × (1 + perGroup) tasks). */
@@ -137,7 +107,7 @@ export function summaryOf(root: TaskView, workspace = '/work/project', awaitingA
   return {
     id: root.id,
     title: root.title,
-    status: root.effectiveStatus,
+    status: root.status,
     progress: root.progress,
     createdAt: root.createdAt,
     workspace,

@@ -55,7 +55,7 @@ describe('AppController', () => {
     store.subscribe(() => updates++);
     const g1 = newer.get('new-g1')!;
     for (const status of ['IN_PROGRESS', 'FAILED'] as const) {
-      api.emit('tasks.changed', { rootId: 'new', tasks: [{ ...g1, effectiveStatus: status }] });
+      api.emit('tasks.changed', { rootId: 'new', tasks: [{ ...g1, status: status }] });
     }
     api.emit('session.changed', makeSession({ id: 's1', rootId: 'new', taskId: 'new-g1' }));
     api.emit('notice', { level: 'warning', message: 'rate limited' });
@@ -64,7 +64,7 @@ describe('AppController', () => {
     frames.frame();
     expect(updates).toBe(1);
     const s = store.getState();
-    expect(s.tasks.get('new-g1')!.effectiveStatus).toBe('FAILED');
+    expect(s.tasks.get('new-g1')!.status).toBe('FAILED');
     expect(s.sessions.has('s1')).toBe(true);
     expect(s.notices[0].message).toBe('rate limited');
   });
@@ -77,13 +77,13 @@ describe('AppController', () => {
     const pending = deferred<ReturnType<typeof snapshotOf>>();
     api.handle('tree.get', () => pending.promise);
     const reload = controller.loadTree('new');
-    api.emit('tasks.changed', { rootId: 'new', tasks: [{ ...g1, effectiveStatus: 'IN_PROGRESS' }] });
+    api.emit('tasks.changed', { rootId: 'new', tasks: [{ ...g1, status: 'IN_PROGRESS' }] });
     const fresh = new Map(newer);
-    fresh.set('new-g1', { ...g1, effectiveStatus: 'COMPLETED' });
+    fresh.set('new-g1', { ...g1, status: 'COMPLETED' });
     pending.resolve(snapshotOf(fresh, 'new'));
     await reload;
     frames.frame();
-    expect(store.getState().tasks.get('new-g1')!.effectiveStatus).toBe('COMPLETED');
+    expect(store.getState().tasks.get('new-g1')!.status).toBe('COMPLETED');
   });
 
   it('createRoot selects the new root at once', async () => {

@@ -34,7 +34,7 @@ describe('visible rows selector', () => {
     expect(rows).toHaveLength(10);
     expect(select(store.getState())).toBe(rows);
     const g3 = store.getState().tasks.get('r-g3')!;
-    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g3, effectiveStatus: 'FAILED' }] } }]);
+    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g3, status: 'FAILED' }] } }]);
     expect(select(store.getState())).toBe(rows);
   });
 
@@ -44,7 +44,7 @@ describe('visible rows selector', () => {
     const rows = select(store.getState());
     const shape = store.getState().treeShape;
     const g1 = store.getState().tasks.get('r-g1')!;
-    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, effectiveStatus: 'IN_PROGRESS' }] } }]);
+    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, status: 'IN_PROGRESS' }] } }]);
     expect(store.getState().treeShape).toBe(shape);
     const added = { ...store.getState().tasks.get('r-g1-s1')!, id: 'r-g1-s9', planId: 's9', title: 'added' };
     store.getState().applyEvents([
@@ -94,8 +94,8 @@ describe('other selectors', () => {
     store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, title: 'x' }] } }]);
     expect(select(store.getState())).toBe(kids);
     const s1 = store.getState().tasks.get('r-g2-s1')!;
-    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...s1, effectiveStatus: 'COMPLETED' }] } }]);
-    expect(select(store.getState())[0].effectiveStatus).toBe('COMPLETED');
+    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...s1, status: 'COMPLETED' }] } }]);
+    expect(select(store.getState())[0].status).toBe('COMPLETED');
   });
 
   it('running groups', () => {

@@ -55,7 +55,7 @@ export function createRunningGroupsSelector(): (s: AppData) => TaskView[] {
     if (s.tasks === tasks) return out;
     tasks = s.tasks;
     const next: TaskView[] = [];
-    for (const t of s.tasks.values()) if (t.kind === 'group' && t.effectiveStatus === 'IN_PROGRESS') next.push(t);
+    for (const t of s.tasks.values()) if (t.kind === 'group' && t.status === 'IN_PROGRESS') next.push(t);
     if (next.length !== out.length || next.some((t, i) => t !== out[i])) out = next;
     return out;
   };

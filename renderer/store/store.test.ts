@@ -58,15 +58,15 @@ describe('applying engine events', () => {
     const before = store.getState().tasks;
     const g1 = before.get('r-g1')!;
     store.getState().applyEvents([
-      { event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, effectiveStatus: 'FAILED', result: 'boom' }] } },
+      { event: 'tasks.changed', payload: { rootId: 'r', tasks: [{ ...g1, status: 'FAILED', result: 'boom' }] } },
       { event: 'tasks.changed', payload: { rootId: 'elsewhere', tasks: [{ ...g1, id: 'zzz' }] } },
     ]);
     const after = store.getState().tasks;
     expect(after).not.toBe(before);
-    expect(after.get('r-g1')).toMatchObject({ effectiveStatus: 'FAILED', result: 'boom' });
+    expect(after.get('r-g1')).toMatchObject({ status: 'FAILED', result: 'boom' });
     expect(after.has('zzz')).toBe(false);
     expect(after.get('r-g2')).toBe(before.get('r-g2')); // untouched views keep their identity
-    expect(before.get('r-g1')!.effectiveStatus).toBe('PENDING'); // the old Map is not mutated
+    expect(before.get('r-g1')!.status).toBe('PENDING'); // the old Map is not mutated
   });
 
   it('adds new tasks', () => {
@@ -143,11 +143,11 @@ describe('applying engine events', () => {
     store.subscribe(() => updates++);
     const events: StoreEvent[] = [...tasks.values()].map((t) => ({
       event: 'tasks.changed',
-      payload: { rootId: 'r', tasks: [{ ...t, effectiveStatus: 'COMPLETED' }] },
+      payload: { rootId: 'r', tasks: [{ ...t, status: 'COMPLETED' }] },
     }));
     store.getState().applyEvents(events);
     expect(updates).toBe(1);
-    expect([...store.getState().tasks.values()].every((t) => t.effectiveStatus === 'COMPLETED')).toBe(true);
+    expect([...store.getState().tasks.values()].every((t) => t.status === 'COMPLETED')).toBe(true);
   });
 });
 

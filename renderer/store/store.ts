@@ -150,7 +150,7 @@ export function summaryFromSnapshot(snapshot: TreeSnapshot): RootSummary | null 
   return {
     id: root.id,
     title: root.title,
-    status: root.effectiveStatus,
+    status: root.status,
     progress: root.progress,
     createdAt: root.createdAt,
     workspace: snapshot.options.workspace,

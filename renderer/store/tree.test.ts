@@ -79,7 +79,7 @@ describe('flattenTree', () => {
 describe('running filter', () => {
   it('keeps running tasks, their ancestors and the work list of running groups', () => {
     const tasks = buildTree('r', 3, 2, (id) => (id === 'g2.s1' ? 'IN_PROGRESS' : id.startsWith('g1') ? 'COMPLETED' : 'PENDING'));
-    expect(tasks.get('r-g2')!.effectiveStatus).toBe('IN_PROGRESS');
+    expect(tasks.get('r-g2')!.status).toBe('IN_PROGRESS');
     expect([...runningKeepSet(tasks, 'r')].sort()).toEqual(['r', 'r-g2', 'r-g2-s1', 'r-g2-s2']);
     const rows = flattenTree(tasks, 'r', new Set(), 'running');
     expect(rows.map((r) => r.id)).toEqual(['r', 'r-g2', 'r-g2-s1', 'r-g2-s2']);

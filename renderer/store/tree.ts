@@ -26,7 +26,7 @@ export function childIds(tasks: TaskMap, id: string): string[] {
   return out;
 }
 
-const isRunning = (t: TaskView) => t.effectiveStatus === 'IN_PROGRESS';
+const isRunning = (t: TaskView) => t.status === 'IN_PROGRESS';
 
 /**
  * For the `running` filter: the tasks to keep. A task is kept when it is in progress, when it is a

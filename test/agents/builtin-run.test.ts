@@ -113,7 +113,7 @@ describe('maestro run with the built-in agent as planner and worker', () => {
 
     const tree = await treeOf(dataDir, rootId);
     const tasks = byPlanId(tree);
-    expect(tasks.get('root')!.effectiveStatus).toBe('COMPLETED');
+    expect(tasks.get('root')!.status).toBe('COMPLETED');
     expect(tasks.get('root')!.progress).toEqual({ done: 3, total: 3 });
     expect(tasks.get('s1')!.result).toBe('wrote hello.txt');
     expect(tasks.get('s2')!.result).toBe('wrote out/world.txt');
@@ -177,7 +177,7 @@ describe('maestro run with the built-in agent as planner and worker', () => {
     expect(rejection!.content).toContain('2 attempts left');
 
     const tasks = byPlanId(await treeOf(dataDir, rootId));
-    expect(tasks.get('root')!.effectiveStatus).toBe('COMPLETED');
+    expect(tasks.get('root')!.status).toBe('COMPLETED');
     expect(fs.existsSync(path.join(workspace, 'out', 'world.txt'))).toBe(true);
     const errors = timelineOf(dataDir, rootId).filter((e) => e.type === 'error');
     expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('dependency cycle: g1 → g2 → g1')]);
@@ -192,7 +192,7 @@ describe('maestro run with the built-in agent as planner and worker', () => {
     expect(result.code).toBe(1);
     const rootId = rootIdOf(result);
     const root = byPlanId(await treeOf(dataDir, rootId)).get('root')!;
-    expect(root.effectiveStatus).toBe('FAILED');
+    expect(root.status).toBe('FAILED');
     expect(root.result).toMatch(/^the orchestrator submitted 3 invalid plans:\n1\. invalid plan/);
     expect(root.result).toContain('dependency cycle: g1 → g2 → g1');
     expect(root.result).toContain('names unknown agent "wizard"');

@@ -105,7 +105,7 @@ describe('Claude Code as orchestrator and worker', () => {
 
     const tree = await treeOf(dataDir, rootId);
     const tasks = byPlanId(tree);
-    expect(tasks.get('root')!.effectiveStatus).toBe('COMPLETED');
+    expect(tasks.get('root')!.status).toBe('COMPLETED');
     expect(tasks.get('s1')!.result).toBe('wrote alpha.txt');
     expect(tasks.get('s2')!.result).toBe('csv-rules is offered');
     expect(fs.readFileSync(path.join(workspace, 'alpha.txt'), 'utf8')).toBe('alpha\n');

@@ -54,7 +54,7 @@ describe('LLM faults with the built-in agent', () => {
     expect(fs.readFileSync(path.join(workspace, 'note.txt'), 'utf8')).toBe('noted\n');
 
     const tree = await treeOf(dataDir, rootId);
-    expect(byPlanId(tree).get('root')!.effectiveStatus).toBe('COMPLETED');
+    expect(byPlanId(tree).get('root')!.status).toBe('COMPLETED');
     const orchestrator = tree.sessions.find((s) => s.role === 'orchestrator')!;
     expect(sessionLog(dataDir, orchestrator.id)).toMatch(/! rate limited \(429 rate_limit_error\), retrying at \d\d:\d\d:\d\d \(wait 1 of 10\)/);
     // The wait is in the request's timeline too.
@@ -76,7 +76,7 @@ describe('LLM faults with the built-in agent', () => {
 
     const tree = await treeOf(dataDir, rootId);
     const root = byPlanId(tree).get('root')!;
-    expect(root.effectiveStatus).toBe('FAILED');
+    expect(root.status).toBe('FAILED');
     expect(root.result).toBe('the Anthropic API key was rejected (401: invalid x-api-key)');
     const orchestrator = tree.sessions.find((s) => s.role === 'orchestrator')!;
     expect(orchestrator.exitCode).toBe(1);

@@ -47,10 +47,10 @@ describe('maestro run with real PTYs and a scripted agent', () => {
     expect(tasks.get('s3')!.status).toBe('COMPLETED');
     expect(tasks.get('s4')!.status).toBe('FAILED');
     expect(tasks.get('s4')!.result).toMatch(/exited with code 2/);
-    expect(tasks.get('g2')!.effectiveStatus).toBe('FAILED');
-    expect(tasks.get('g1')!.effectiveStatus).toBe('COMPLETED');
+    expect(tasks.get('g2')!.status).toBe('FAILED');
+    expect(tasks.get('g1')!.status).toBe('COMPLETED');
     expect(tasks.get('s5')!.status).toBe('PENDING'); // g3 never started: g2 did not complete
-    expect(tasks.get('root')!.effectiveStatus).toBe('FAILED');
+    expect(tasks.get('root')!.status).toBe('FAILED');
 
     let events = timeline(dataDir, rootId);
     const s4Fail = events.find((e) => e.taskId === tasks.get('s4')!.id && e.status === 'FAILED')!;
@@ -63,7 +63,7 @@ describe('maestro run with real PTYs and a scripted agent', () => {
 
     tree = JSON.parse(maestro(['tree', rootId, '--json', '--data-dir', dataDir]).stdout) as TreeSnapshot;
     tasks = byPlan(tree);
-    expect(tasks.get('root')!.effectiveStatus).toBe('COMPLETED');
+    expect(tasks.get('root')!.status).toBe('COMPLETED');
     expect(tasks.get('root')!.progress).toEqual({ done: 5, total: 5 });
     for (const f of ['s1', 's2', 's3', 's4', 's5']) expect(fs.existsSync(path.join(workspace, `${f}.txt`))).toBe(true);
 

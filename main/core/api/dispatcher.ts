@@ -7,7 +7,8 @@ import {
   type ParsedParams,
 } from '../../../preload/contract';
 import { ApiError } from '../../../preload/wire';
-import type { Caller, Engine } from '../engine';
+import type { Engine } from '../engine';
+import { authorize, type Caller } from './scope';
 
 type Handler<K extends CommandName> = (
   engine: Engine,
@@ -15,42 +16,20 @@ type Handler<K extends CommandName> = (
   caller: Caller,
 ) => CommandResults[K] | Promise<CommandResults[K]>;
 
-/** Commands a worker or orchestrator session may call with its token; the rest are the app's. */
-const SESSION_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
-  'task.show',
-  'task.start',
-  'task.log',
-  'task.complete',
-  'task.fail',
-  'task.block',
-  'subtask.add',
-  'tree.get',
-  'plan.submit',
-  'usage.record',
-]);
-
 const handlers: { [K in CommandName]: Handler<K> } = {
   'roots.list': (e) => e.listRoots(),
   'roots.create': (e, p) => e.createRoot(p),
-  'tree.get': (e, p, c) => {
-    if (c.kind === 'session' && c.rootId !== p.rootId) throw new ApiError('forbidden', 'this session may only read its own request');
-    return e.tree(p.rootId);
-  },
-  'task.show': (e, p, c) => e.show(p.id, p.timelineLimit, c),
-  'task.start': (e, p, c) => e.startTask(p.id, c),
-  'task.log': (e, p, c) => e.logTask(p.id, p.message, c),
-  'task.complete': (e, p, c) => e.completeTask(p.id, p.summary, c),
-  'task.fail': (e, p, c) => e.failTask(p.id, p.reason, c),
-  'task.block': (e, p, c) => e.blockTask(p.id, p.reason, c),
-  'subtask.add': (e, p, c) => e.addSubtask(p.parentId, p.title, p.description, c),
-  'task.retry': (e, p, c) => e.retry(p.id, c),
-  'usage.record': (e, p, c) => e.recordUsage(p.id, p, c),
-  'plan.submit': (e, p, c) => {
-    if (c.kind === 'session' && c.scopeTaskId !== p.rootId) {
-      throw new ApiError('forbidden', 'only the orchestrator session of this request may submit its plan');
-    }
-    return e.submitPlan(p.rootId, p.plan);
-  },
+  'tree.get': (e, p) => e.tree(p.rootId),
+  'task.show': (e, p) => e.show(p.id, p.timelineLimit),
+  'task.start': (e, p, c) => e.startTask(p.id, by(c)),
+  'task.log': (e, p, c) => e.logTask(p.id, p.message, by(c)),
+  'task.complete': (e, p, c) => e.completeTask(p.id, p.summary, by(c)),
+  'task.fail': (e, p, c) => e.failTask(p.id, p.reason, by(c)),
+  'task.block': (e, p, c) => e.blockTask(p.id, p.reason, by(c)),
+  'subtask.add': (e, p, c) => e.addSubtask(p.parentId, p.title, p.description, by(c)),
+  'task.retry': (e, p) => e.retry(p.id),
+  'usage.record': (e, p, c) => e.recordUsage(p.id, p, by(c)),
+  'plan.submit': (e, p) => e.submitPlan(p.rootId, p.plan),
   'plan.approve': (e, p) => e.approvePlan(p.rootId),
   'secrets.status': (e) => e.secretsStatus(),
   'secrets.setApiKey': (e, p) => e.setApiKey(p.key),
@@ -75,6 +54,11 @@ const handlers: { [K in CommandName]: Handler<K> } = {
   'settings.set': (e, p) => e.setSettings(p),
 };
 
+/** The reporting session, for the timeline. */
+function by(caller: Caller): string | undefined {
+  return caller.kind === 'session' ? caller.sessionId : undefined;
+}
+
 export function isCommandName(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(commandSchemas, name);
 }
@@ -82,17 +66,15 @@ export function isCommandName(name: string): name is CommandName {
 /** Validates and runs one command. Throws ApiError (with a code every transport maps) on any problem. */
 export async function dispatch(engine: Engine, method: string, params: unknown, caller: Caller): Promise<unknown> {
   if (!isCommandName(method)) throw new ApiError('not-found', `unknown command "${method}"`);
-  if (caller.kind === 'session' && !SESSION_COMMANDS.has(method)) {
-    throw new ApiError('forbidden', `a session token may not call ${method}`);
-  }
   const parsed = commandSchemas[method].safeParse(params ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`);
     throw new ApiError('bad-request', `invalid parameters for ${method}: ${problems.join('; ')}`);
   }
+  const authorized = authorize(engine, method, parsed.data as Record<string, unknown>, caller);
   if (caller.kind === 'session') engine.touchSession(caller.sessionId);
   const handler = handlers[method] as Handler<CommandName>;
-  return handler(engine, parsed.data as ParsedParams<CommandName>, caller);
+  return handler(engine, authorized as ParsedParams<CommandName>, caller);
 }
 
 /** Turns any thrown value into an ApiError; unexpected errors become `internal` with their message. */

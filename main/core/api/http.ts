@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_ERROR_STATUS } from '../../../preload/contract';
 import { ApiError } from '../../../preload/wire';
-import type { Caller, Engine } from '../engine';
+import type { Engine } from '../engine';
+import type { Caller } from './scope';
 import { dispatch, toApiError } from './dispatcher';
 import { allowedHostnames, checkRequestOrigin, sameSecret } from './guard';
 

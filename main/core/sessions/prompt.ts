@@ -1,7 +1,7 @@
 // The texts a worker receives: the skills (system) and the group prompt (task).
-import { leavesOf } from '../../preload/tree';
-import { agentNames, customSkillIndex, ORCHESTRATOR_SKILL, personaFor, WORKER_SKILL, type SkillSet } from './skills';
-import type { Task } from '../../preload/model';
+import { leavesOf } from '../../../preload/tree';
+import { agentNames, customSkillIndex, ORCHESTRATOR_SKILL, personaFor, WORKER_SKILL, type SkillSet } from '../skills';
+import type { Task } from '../../../preload/model';
 
 export function workerSystemText(skills: SkillSet, agent: string): string {
   const parts: string[] = [];

@@ -1,0 +1,361 @@
+// The engine's facade: what the API dispatcher, the CLI and the shells call. Each method is a line or
+// two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
+// and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
+import type { CommandResults, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
+import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
+import { ApiError } from '../../../preload/wire';
+import { TypedEmitter } from '../events';
+import { appVersion, builtinSkillsDir } from '../paths';
+import { FileSecretStore, type SecretStore } from '../secrets';
+import { loadSkills, type SkillSet } from '../skills';
+import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
+import { SessionManager, type SessionExit } from '../sessions/manager';
+import type { Attachment } from '../sessions/attach';
+import { writeLauncher } from '../sessions/launch';
+import { inPlace, type WorkspaceStrategy } from '../sessions/workspace';
+import { NodePtyBackend, type PtyBackend } from '../terminal/pty';
+import { commit, type Core, type EngineInternalEvents } from './core';
+import { Journal } from './journal';
+import { approvePlan, createRequest, submitPlan, type CreateParams } from './planning';
+import * as reports from './reports';
+import { endFinishedInteractiveSessions, recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment } from './runs';
+import { gather, schedule } from './scheduler';
+import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
+import { listRoots, rootSummary, taskDetail, taskView, treeSnapshot } from './views';
+
+export type { EngineInternalEvents } from './core';
+export type { Attachment } from '../sessions/attach';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** conf under plain Node (default); the Electron shell passes an electron-store factory. */
+  files?: DocumentFileFactory;
+  pty?: PtyBackend;
+  skillsDir?: string;
+  /** Settings that override the stored ones for this engine only (e.g. `maestro run --concurrency`). */
+  overrides?: Partial<Settings>;
+  /** Environment the sessions start from (default process.env). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** The local API's URL, set by the API server once it listens; sessions receive it as MAESTRO_API. */
+  apiUrl?: string;
+  /** Where the Anthropic API key is stored (default: a 0600 file in the data dir). */
+  secrets?: SecretStore;
+  /** Where each session works (default: in place, in the request's workspace). */
+  workspaceStrategy?: WorkspaceStrategy;
+}
+
+export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
+  readonly store: DataStore;
+  readonly requests = new Requests();
+  readonly journal: Journal;
+  readonly sessions: SessionManager;
+  readonly activeRoots = new Set<string>();
+  private readonly secrets: SecretStore;
+  private readonly skillsDir: string;
+  private readonly runEnv: RunEnvironment;
+  private currentSettings: Settings;
+  private scheduled = false;
+  private closed = false;
+  private launcherDir?: string;
+  private readonly skillsCache = new Map<string, { at: number; set: SkillSet }>();
+  apiUrl: string;
+
+  constructor(private readonly opts: EngineOptions) {
+    super();
+    this.store = new DataStore(opts.dataDir, opts.files);
+    this.secrets = opts.secrets ?? new FileSecretStore(opts.dataDir);
+    this.skillsDir = opts.skillsDir ?? builtinSkillsDir();
+    this.apiUrl = opts.apiUrl ?? '';
+    this.currentSettings = { ...DEFAULT_SETTINGS, ...this.store.readSettings(), ...opts.overrides };
+    this.journal = new Journal(this.store, {
+      emit: (e, p) => this.emit(e, p as EngineInternalEvents[typeof e]),
+      activeTaskIds: (rootId) => this.sessions.activeTaskIds(rootId),
+      allStates: () => this.requests.all(),
+    });
+    this.sessions = new SessionManager(
+      opts.pty ?? new NodePtyBackend(),
+      {
+        sessionData: (sessionId, data) => this.emit('session.data', { sessionId, data }),
+        sessionChanged: (info) => this.emit('session.changed', info),
+        sessionQuiet: (info, ms) => sessionQuiet(this, info, ms),
+        sessionExited: (e: SessionExit) => sessionExited(this, e),
+      },
+      () => this.currentSettings.stallSeconds,
+      (id) => this.store.sessionLogPath(id),
+    );
+    this.runEnv = {
+      sessionDir: (id) => this.store.sessionDir(id),
+      workspaceStrategy: opts.workspaceStrategy ?? inPlace,
+      launchBase: () => ({
+        apiUrl: this.apiUrl,
+        baseEnv: opts.baseEnv ?? process.env,
+        storedApiKey: this.secrets.get(),
+        launcherDir: (this.launcherDir ??= writeLauncher(this.dataDir)),
+        llm: { model: this.currentSettings.model, maxTokens: this.currentSettings.maxTokens, maxTurns: this.currentSettings.maxTurns },
+      }),
+    };
+    for (const doc of this.store.loadRoots()) this.load(doc);
+  }
+
+  /** Reads a request back and recovers what the last engine left running (state.ts, runs.ts). */
+  private load(doc: RootDocument): void {
+    let state: RootState;
+    try {
+      state = readRequest(this.store, doc as RequestDocument);
+    } catch (err) {
+      if (!(err instanceof InvalidRequestError)) throw err;
+      this.store.rejectRoot(doc.rootId, err.message);
+      return;
+    }
+    this.requests.add(state);
+    if (recoverInterrupted(this, state, () => undefined)) this.journal.snapshot(state);
+  }
+
+  get dataDir(): string {
+    return this.opts.dataDir;
+  }
+
+  /** Problems found while loading (files moved aside, invalid settings). */
+  get notices(): string[] {
+    return this.store.notices;
+  }
+
+  // ---- Core services for the rooms ----------------------------------------------------------------
+  settings(): Settings {
+    return this.currentSettings;
+  }
+  skillsFor(workspace: string): SkillSet {
+    const hit = this.skillsCache.get(workspace);
+    if (hit && Date.now() - hit.at < 2_000) return hit.set;
+    const set = loadSkills(this.skillsDir, workspace);
+    this.skillsCache.set(workspace, { at: Date.now(), set });
+    return set;
+  }
+  publish<E extends keyof EngineInternalEvents & string>(event: E, payload: EngineInternalEvents[E]): void {
+    this.emit(event, payload);
+  }
+  notice(level: 'info' | 'warning' | 'error', message: string, rootId?: string, taskId?: string): void {
+    this.emit('notice', { level, message, rootId, taskId });
+  }
+  rootsChanged(): void {
+    this.emit('roots.changed', { roots: this.listRoots() });
+  }
+  startSession(state: RootState, task: import('../../../preload/model').Task, role: 'worker' | 'orchestrator'): void {
+    startSession(this, this.runEnv, state, task, role);
+  }
+  scheduleSoon(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.closed) this.runScheduler();
+    });
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+  listRoots(): RootSummary[] {
+    return listRoots(this.requests.all());
+  }
+  tree(rootId: string): TreeSnapshot {
+    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s);
+  }
+  /** A task by id, or by plan id within `rootId`. */
+  locate(idOrPlanId: string, rootId?: string): { state: RootState; task: import('../../../preload/model').Task } {
+    return this.requests.locate(idOrPlanId, rootId);
+  }
+  show(id: string, timelineLimit = 20, rootId?: string): TaskDetail {
+    const { state, task } = this.locate(id, rootId);
+    return taskDetail(state, task, timelineLimit);
+  }
+  getTask(id: string, rootId?: string): TaskView {
+    const { state, task } = this.locate(id, rootId);
+    return taskView(state, task);
+  }
+  session(sessionId: string): SessionInfo {
+    const live = this.sessions.get(sessionId);
+    if (live) return live;
+    for (const state of this.requests.all()) {
+      const s = state.sessions.get(sessionId);
+      if (s) return s;
+    }
+    throw new ApiError('not-found', `no session "${sessionId}"`);
+  }
+  sessionForToken(token: string): SessionInfo | undefined {
+    return this.sessions.forToken(token);
+  }
+  touchSession(sessionId: string): void {
+    this.sessions.touch(sessionId);
+  }
+  info(): { dataDir: string; version: string } {
+    return { dataDir: this.dataDir, version: appVersion() };
+  }
+
+  // ---- settings and secrets ---------------------------------------------------------------------
+  getSettings(): Settings {
+    return { ...this.currentSettings };
+  }
+  setSettings(patch: Partial<Settings>): Settings {
+    this.currentSettings = { ...this.currentSettings, ...patch };
+    this.store.writeSettings(this.currentSettings);
+    this.scheduleSoon();
+    return this.getSettings();
+  }
+  secretsStatus(): SecretsStatus {
+    const env = this.opts.baseEnv ?? process.env;
+    // The environment's key wins: it is the one sessions get (see sessions/launch.ts).
+    const stored = !!this.secrets.get();
+    const anthropicApiKey = env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN ? 'environment' : stored ? 'stored' : 'missing';
+    return { anthropicApiKey, stored, storage: this.secrets.kind };
+  }
+  setApiKey(key: string | null): SecretsStatus {
+    this.secrets.set(key ?? undefined);
+    return this.secretsStatus();
+  }
+
+  // ---- requests and plans -----------------------------------------------------------------------
+  createRoot(params: CreateParams): TreeSnapshot {
+    return this.tree(createRequest(this, params));
+  }
+  submitPlan(rootId: string, plan: unknown): TreeSnapshot {
+    submitPlan(this, rootId, plan);
+    return this.tree(rootId);
+  }
+  approvePlan(rootId: string): TreeSnapshot {
+    approvePlan(this, rootId);
+    return this.tree(rootId);
+  }
+
+  // ---- reports (the worker contract) --------------------------------------------------------------
+  // `by` is the reporting session, for the timeline.
+  startTask(id: string, by?: string): TaskView {
+    const { state, task } = this.locate(id);
+    reports.startTask(this, state, task, by);
+    return taskView(state, task);
+  }
+  logTask(id: string, message: string, by?: string): { ok: true; seq: number } {
+    const { state, task } = this.locate(id);
+    return reports.logTask(this, state, task, message, by);
+  }
+  completeTask(id: string, summary?: string, by?: string): TaskView {
+    return this.finish(id, 'COMPLETED', summary?.trim() || undefined, by);
+  }
+  failTask(id: string, reason: string, by?: string): TaskView {
+    return this.finish(id, 'FAILED', reason, by);
+  }
+  blockTask(id: string, reason: string, by?: string): TaskView {
+    return this.finish(id, 'BLOCKED', reason, by);
+  }
+  private finish(id: string, status: 'COMPLETED' | 'FAILED' | 'BLOCKED', text: string | undefined, by?: string): TaskView {
+    const { state, task } = this.locate(id);
+    reports.finishTask(this, state, task, status, text, by);
+    return taskView(state, task);
+  }
+  addSubtask(parentId: string, title: string, description: string, by?: string): TaskView {
+    const { state, task } = this.locate(parentId);
+    return taskView(state, reports.addSubtask(this, state, task, title, description, by));
+  }
+  recordUsage(id: string, usage: reports.UsageReport, by?: string): { ok: true; costUsd?: number } {
+    const { state, task } = this.locate(id);
+    return reports.recordUsage(this, state, task, usage, by);
+  }
+  /** Resets FAILED/BLOCKED work of a group (or the whole request) and carries on what is unfinished. */
+  retry(id: string): CommandResults['task.retry'] {
+    const { state, task } = this.locate(id);
+    return reports.retry(this, state, task);
+  }
+  /** Carries on the unfinished work of a request in this engine (after a restart). */
+  resume(rootId: string): void {
+    const state = this.requests.get(rootId);
+    this.activeRoots.add(rootId);
+    state.settled = false;
+    this.scheduleSoon();
+  }
+
+  // ---- sessions -----------------------------------------------------------------------------------
+  async stopSession(sessionId: string): Promise<SessionInfo> {
+    await this.sessions.stop(sessionId);
+    return this.session(sessionId);
+  }
+  writeSession(sessionId: string, data: string): void {
+    if (!this.sessions.write(sessionId, data)) throw new ApiError('conflict', `session ${sessionId} is not running`);
+  }
+  resizeSession(sessionId: string, cols: number, rows: number): void {
+    const info = this.session(sessionId);
+    info.cols = cols;
+    info.rows = rows;
+    this.sessions.resize(sessionId, cols, rows);
+  }
+  /** Streams a session's output to a client: the replay, then every batch from that moment on. */
+  async attachSession(sessionId: string, send: (data: string) => void): Promise<Attachment> {
+    const live = this.sessions.attach(sessionId, send);
+    if (live) return live;
+    const { data, restored } = await this.replaySession(sessionId);
+    return { data, restored, live: false, ack: () => {}, detach: () => {} };
+  }
+  async replaySession(sessionId: string, maxBytes?: number): Promise<{ data: string; restored: boolean }> {
+    this.session(sessionId);
+    const data = await this.sessions.replay(sessionId, maxBytes);
+    return { data, restored: data.length > 0 };
+  }
+
+  // ---- the scheduler --------------------------------------------------------------------------------
+  private runScheduler(): void {
+    const active = [...this.activeRoots].map((id) => this.requests.get(id));
+    for (const state of active) endFinishedInteractiveSessions(this, state);
+    const inputs = active.map((state) => {
+      const live = this.sessions.list(state.doc.rootId);
+      return gather(
+        state,
+        { workers: live.filter((s) => s.role === 'worker').length, sessions: live.length, taskIds: this.sessions.activeTaskIds(state.doc.rootId) },
+        this.currentSettings.concurrency,
+      );
+    });
+    const decision = schedule(inputs);
+    for (const rootId of decision.overBudget) this.budgetNotice(this.requests.get(rootId));
+    for (const { rootId, groupId } of decision.start) {
+      const state = this.requests.get(rootId);
+      this.startSession(state, state.tasks.get(groupId)!, 'worker');
+    }
+    for (const rootId of decision.settled) {
+      const state = this.requests.get(rootId);
+      state.settled = true;
+      this.activeRoots.delete(rootId);
+      const status = rootSummary(state).status;
+      this.journal.event(state, rootId, 'notice', `nothing left to run: the request is ${status}`);
+      this.journal.flush(state);
+      this.emit('root.settled', { rootId, status });
+    }
+  }
+
+  private budgetNotice(state: RootState): void {
+    const budget = state.doc.options.budgetUsd!;
+    const spent = state.agg.get(state.doc.rootId)?.usage.costUsd ?? 0;
+    const msg = `budget of $${budget.toFixed(2)} reached ($${spent.toFixed(2)} spent): no new sessions are started`;
+    if (state.timeline.some((e) => e.type === 'notice' && e.message === msg)) return;
+    this.journal.event(state, state.doc.rootId, 'notice', msg);
+    this.journal.flush(state);
+    this.notice('warning', msg, state.doc.rootId);
+  }
+
+  /** Waits until the root settles (nothing running, nothing left to start) and returns its status. */
+  waitForSettled(rootId: string): Promise<TaskStatus> {
+    return new Promise((resolve) => {
+      const off = this.on('root.settled', (e) => {
+        if (e.rootId !== rootId) return;
+        off();
+        resolve(e.status);
+      });
+    });
+  }
+
+  /** Stops every live session and waits for their exits, writes the snapshots, then releases the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.sessions.closeAll();
+    this.closed = true;
+    this.journal.snapshotAll();
+    this.store.close();
+  }
+}
+
+export { commit };

@@ -1,0 +1,158 @@
+// The journal: the only path from a change to disk to an event.
+//
+// A change to a request records timeline events (`event`, `setStatus`) and ends in `commit`, which in
+// one append writes the events and a commit record (the tasks and sessions the change touched), makes
+// them durable, then announces them (tasks.changed, timeline.event, roots.changed). Events without a
+// change of state (a progress log) are written by `flush`. Sequence numbers are the request's, strictly
+// increasing, and continue after the highest one on disk after a crash (state.ts `readRequest`).
+//
+// The snapshot of a request (roots/<id>.json) is only a shortcut for loading: it is rewritten in
+// batches (a timer, or every SNAPSHOT_EVERY commits, and on close), so a report's durable cost does not
+// grow with the size of the tree.
+import type { EngineEvents } from '../../../preload/contract';
+import type { Task, TaskStatus, TimelineEvent, TimelineEventType } from '../../../preload/model';
+import type { CommitRecord, DataStore } from '../store';
+import { recompute, type RootState } from './state';
+import { listRoots, taskView } from './views';
+
+export interface JournalHost {
+  emit<E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]): void;
+  /** Task ids with a live session (a parent being worked on counts as IN_PROGRESS). */
+  activeTaskIds(rootId: string): ReadonlySet<string>;
+  allStates(): Iterable<RootState>;
+}
+
+export interface EventExtra {
+  sessionId?: string;
+  exitCode?: number;
+  status?: TaskStatus;
+  data?: Record<string, unknown>;
+}
+
+const SNAPSHOT_DELAY_MS = 1_000;
+const SNAPSHOT_EVERY = 500;
+
+export class Journal {
+  private readonly pending = new Map<string, TimelineEvent[]>();
+  private readonly dueSnapshots = new Map<string, number>();
+  private snapshotTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: DataStore,
+    private readonly host: JournalHost,
+  ) {}
+
+  /** Records a timeline event (written by the next commit or flush of the request). */
+  event(state: RootState, taskId: string, type: TimelineEventType, message: string, extra: EventExtra = {}): TimelineEvent {
+    const ev: TimelineEvent = { seq: ++state.doc.seq, at: Date.now(), taskId, type, message };
+    if (extra.status) ev.status = extra.status;
+    if (extra.sessionId) ev.sessionId = extra.sessionId;
+    if (extra.exitCode !== undefined) ev.exitCode = extra.exitCode;
+    if (extra.data) ev.data = extra.data;
+    state.timeline.push(ev);
+    let list = this.pending.get(state.doc.rootId);
+    if (!list) this.pending.set(state.doc.rootId, (list = []));
+    list.push(ev);
+    return ev;
+  }
+
+  /** Sets a task's own status and records it. */
+  setStatus(state: RootState, task: Task, status: TaskStatus, text: string | undefined, extra: EventExtra = {}): void {
+    const now = Date.now();
+    task.status = status;
+    task.updatedAt = now;
+    if (status === 'IN_PROGRESS') task.startedAt ??= now;
+    if (status === 'COMPLETED') task.completedAt = now;
+    if (status !== 'PENDING' && status !== 'IN_PROGRESS') task.result = text;
+    this.event(state, task.id, 'status', text ? `${status}: ${text}` : status, { ...extra, status });
+  }
+
+  /** Writes the request's pending events (no change of state) and announces them. */
+  flush(state: RootState): void {
+    const events = this.takePending(state);
+    this.store.appendJournal(state.doc.rootId, events);
+    for (const event of events) this.host.emit('timeline.event', { rootId: state.doc.rootId, event });
+  }
+
+  /** Recomputes, makes the change durable (before returning) and announces it. */
+  commit(state: RootState, changedIds: Iterable<string>): void {
+    const rootId = state.doc.rootId;
+    const before = state.agg.get(rootId);
+    recompute(state, this.host.activeTaskIds(rootId));
+    const now = Date.now();
+    const changed: Task[] = [];
+    for (const id of new Set(changedIds)) {
+      const t = state.tasks.get(id);
+      if (!t) continue;
+      t.updatedAt = now;
+      changed.push(t);
+    }
+    const record: CommitRecord = {
+      commit: ++state.doc.seq,
+      tasks: changed,
+      meta: { planSummary: state.doc.planSummary, awaitingApproval: state.doc.awaitingApproval },
+    };
+    if (state.dirtySessions.size) {
+      record.sessions = [...state.dirtySessions].map((id) => state.sessions.get(id)!).filter(Boolean);
+      state.dirtySessions.clear();
+    }
+    const events = this.takePending(state);
+    this.store.appendJournal(rootId, [...events, record]);
+    this.snapshotLater(state);
+
+    // Changed tasks and every ancestor (their status and progress moved with them).
+    const ids = new Set<string>();
+    for (const t of changed) {
+      let cur: Task | undefined = t;
+      while (cur && !ids.has(cur.id)) {
+        ids.add(cur.id);
+        cur = cur.parentId ? state.tasks.get(cur.parentId) : undefined;
+      }
+    }
+    this.host.emit('tasks.changed', { rootId, tasks: [...ids].map((id) => taskView(state, state.tasks.get(id)!)) });
+    for (const event of events) this.host.emit('timeline.event', { rootId, event });
+    const after = state.agg.get(rootId)!;
+    if (!before || before.status !== after.status || before.done !== after.done || before.total !== after.total) {
+      this.host.emit('roots.changed', { roots: listRoots(this.host.allStates()) });
+    }
+  }
+
+  /** Writes the snapshot of a request now (a new request, recovery, close). */
+  snapshot(state: RootState): void {
+    this.dueSnapshots.delete(state.doc.rootId);
+    this.store.saveRoot(state.doc);
+  }
+
+  /** Writes every snapshot that is due. */
+  snapshotAll(): void {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    for (const state of this.host.allStates()) if (this.dueSnapshots.has(state.doc.rootId)) this.snapshot(state);
+  }
+
+  private snapshotLater(state: RootState): void {
+    const n = (this.dueSnapshots.get(state.doc.rootId) ?? 0) + 1;
+    this.dueSnapshots.set(state.doc.rootId, n);
+    if (n >= SNAPSHOT_EVERY) {
+      this.snapshot(state);
+      return;
+    }
+    if (this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      try {
+        this.snapshotAll();
+      } catch (err) {
+        // The journal holds every change; a failed snapshot only makes the next load replay more.
+        this.host.emit('notice', { level: 'warning', message: `could not write a snapshot: ${(err as Error).message}` });
+      }
+    }, SNAPSHOT_DELAY_MS);
+    this.snapshotTimer.unref();
+  }
+
+  private takePending(state: RootState): TimelineEvent[] {
+    const events = this.pending.get(state.doc.rootId) ?? [];
+    this.pending.delete(state.doc.rootId);
+    return events;
+  }
+}

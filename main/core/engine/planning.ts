@@ -1,0 +1,150 @@
+// Planning: creating a request, choosing who plans it, submitting and approving its plan.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../../preload/wire';
+import type { RootOptions } from '../../../preload/model';
+import { AGENT_PROFILES } from '../agents';
+import { topologicalGroups, validatePlan, PlanValidationError } from '../plan';
+import { agentNames } from '../skills';
+import { ROOT_SCHEMA_VERSION } from '../store';
+import { commit, type Core } from './core';
+import { addTask, firstLine, makeTask, newState, type RootState } from './state';
+import { newTaskId } from '../ids';
+
+export interface CreateParams {
+  request: string;
+  title?: string;
+  workspace?: string;
+  agentProfile?: string;
+  agentCommand?: string;
+  budgetUsd?: number;
+  plannerProfile?: string;
+  approvePlan?: boolean;
+  concurrency?: number;
+  plan?: unknown;
+}
+
+/** The planner of a new request when none is named: the built-in one with an API key, else an interactive agent CLI. */
+export function defaultPlanner(core: Core, agentProfile: string): string | undefined {
+  if (core.secretsStatus().anthropicApiKey !== 'missing') return 'builtin';
+  return AGENT_PROFILES.get(agentProfile)?.interactive ? agentProfile : undefined;
+}
+
+function knownAgents(core: Core, workspace: string): string[] {
+  return agentNames(core.skillsFor(workspace));
+}
+
+/** Creates a request; with a plan it is validated before anything is created. Returns the new root's id. */
+export function createRequest(core: Core, params: CreateParams): string {
+  const settings = core.settings();
+  const workspace = path.resolve(params.workspace ?? process.cwd());
+  if (!fs.existsSync(workspace) || !fs.statSync(workspace).isDirectory()) {
+    throw new ApiError('bad-request', `the workspace "${workspace}" is not a directory`);
+  }
+  const agentProfile = params.agentProfile ?? (params.agentCommand ? 'custom' : settings.defaultAgentProfile);
+  const options: RootOptions = {
+    workspace,
+    agentProfile,
+    agentCommand: params.agentCommand ?? (agentProfile === 'custom' ? settings.customAgentCommand || undefined : undefined),
+    budgetUsd: params.budgetUsd,
+    plannerProfile: params.plan === undefined ? (params.plannerProfile ?? defaultPlanner(core, agentProfile)) : undefined,
+    approvePlan: params.approvePlan ?? settings.approvePlans,
+    concurrency: params.concurrency,
+  };
+  if (options.plannerProfile && !AGENT_PROFILES.has(options.plannerProfile)) {
+    throw new ApiError('bad-request', `unknown planner agent profile "${options.plannerProfile}"`);
+  }
+  if (!AGENT_PROFILES.has(agentProfile)) {
+    throw new ApiError('bad-request', `unknown agent profile "${agentProfile}" (available: ${[...AGENT_PROFILES.keys()].join(', ')})`);
+  }
+  const plan = params.plan === undefined ? undefined : validatePlan(params.plan, { knownAgents: knownAgents(core, workspace) });
+  const now = Date.now();
+  const rootId = newTaskId();
+  const request = params.request.trim();
+  const root = makeTask({ id: rootId, rootId, parentId: null, kind: 'root', title: params.title?.trim() || firstLine(request), description: request }, now);
+  const state = newState({ schemaVersion: ROOT_SCHEMA_VERSION, rootId, options, tasks: { [rootId]: root }, sessions: {}, seq: 0 }, []);
+  state.settled = false;
+  core.requests.add(state);
+  core.activeRoots.add(rootId);
+  core.journal.event(state, rootId, 'created', `request created in ${workspace} (agent profile ${agentProfile})`);
+  core.journal.snapshot(state); // the first snapshot makes the request findable on disk at once
+  commit(core, state, [rootId]);
+  core.rootsChanged();
+  if (plan) submitPlan(core, rootId, plan);
+  else if (options.plannerProfile) startPlanning(core, state);
+  else {
+    core.notice(
+      'error',
+      'Nothing can plan this request: add an Anthropic API key in Settings, choose Claude Code (or another agent CLI) as the agent, ' +
+        `or submit a plan (maestro plan submit --root ${rootId} plan.json)`,
+      rootId,
+    );
+  }
+  return rootId;
+}
+
+/** Validates a plan and creates its groups and subtasks under the root. Nothing is created from an invalid plan. */
+export function submitPlan(core: Core, rootId: string, input: unknown): void {
+  const state = core.requests.get(rootId);
+  const root = state.tasks.get(rootId)!;
+  if (root.subtasks.length) throw new ApiError('conflict', `request ${rootId} already has a plan`);
+  let plan;
+  try {
+    plan = validatePlan(input, { knownAgents: knownAgents(core, state.doc.options.workspace) });
+  } catch (err) {
+    if (err instanceof PlanValidationError) {
+      core.journal.event(state, rootId, 'error', err.message, { data: { problems: err.problems } });
+      core.journal.flush(state);
+      throw new ApiError('bad-request', err.message);
+    }
+    throw err;
+  }
+  const now = Date.now();
+  const groupTaskIds = new Map(plan.groups.map((g) => [g.id, newTaskId()]));
+  const created: string[] = [];
+  for (const g of topologicalGroups(plan)) {
+    const gid = groupTaskIds.get(g.id)!;
+    const group = makeTask(
+      { id: gid, rootId, parentId: rootId, kind: 'group', planId: g.id, title: g.title, agent: g.agent, dependsOn: g.dependsOn.map((d) => groupTaskIds.get(d)!) },
+      now,
+    );
+    addTask(core.requests, state, group);
+    created.push(gid);
+    for (const s of g.subtasks) {
+      const sub = makeTask({ rootId, parentId: gid, kind: 'subtask', planId: s.id, title: s.title, description: s.description }, now);
+      addTask(core.requests, state, sub);
+      created.push(sub.id);
+    }
+  }
+  // Keep the plan's order for the groups, not the topological one.
+  root.subtasks = plan.groups.map((g) => groupTaskIds.get(g.id)!);
+  state.doc.planSummary = plan.summary;
+  if (state.doc.options.approvePlan) state.doc.awaitingApproval = true;
+  const waits = state.doc.awaitingApproval ? '; it waits for approval' : '';
+  core.journal.event(state, rootId, 'plan', `plan accepted: ${plan.groups.length} groups, ${created.length - plan.groups.length} subtasks${waits}`, {
+    data: { summary: plan.summary, groups: plan.groups.map((g) => ({ id: g.id, title: g.title, agent: g.agent, dependsOn: g.dependsOn })) },
+  });
+  core.activeRoots.add(rootId);
+  commit(core, state, [rootId, ...created]);
+  if (state.doc.awaitingApproval) core.rootsChanged();
+}
+
+/** Lets a plan that waits for approval run. */
+export function approvePlan(core: Core, rootId: string): void {
+  const state = core.requests.get(rootId);
+  if (!state.doc.awaitingApproval) throw new ApiError('conflict', `request ${rootId} has no plan waiting for approval`);
+  state.doc.awaitingApproval = false;
+  core.journal.event(state, rootId, 'plan', 'plan approved: starting the workers');
+  core.activeRoots.add(rootId);
+  state.settled = false;
+  commit(core, state, [rootId]);
+  core.rootsChanged();
+}
+
+/** Starts the orchestrator session that plans the root. */
+export function startPlanning(core: Core, state: RootState): void {
+  const root = state.tasks.get(state.doc.rootId)!;
+  core.journal.setStatus(state, root, 'IN_PROGRESS', `planning with the ${state.doc.options.plannerProfile} agent`);
+  commit(core, state, [root.id]);
+  core.startSession(state, root, 'orchestrator');
+}
