@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type * as NodePty from 'node-pty';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../test/helpers';
+import { REPO_ROOT, tmpDir, waitFor } from '../../../test/helpers';
 import { guardedSpawn } from './fd-guard';
 import { NodePtyBackend, type PtyExit, type PtyProcess } from './pty';
 import { testEnv } from './test-support';
@@ -54,6 +57,23 @@ async function startVictim(): Promise<{ p: PtyProcess; w: Watched }> {
   const w = watch(p);
   await waitFor(() => w.output().includes('victim-ready'), 'the first session to start');
   return { p, w };
+}
+
+/** Alive and not a zombie (an orphan's zombie waits for whoever adopts it). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function processName(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 // The shell's own descriptors, listed by `ls` (a child that holds none of the shell's), as "fd -> target".
@@ -109,6 +129,28 @@ describe.runIf(process.platform === 'linux')('terminal sessions hold no other se
     const out = await outputOf(unguarded('/bin/bash', ['-c', INJECT]));
     expect(out).toMatch(/TRIED [1-9]/);
     expect(await victimOutputAfter(victim)).toContain('INJECTED');
+  });
+
+  it('when Maestro dies, an earlier session hangs up although a later one lives on', async () => {
+    // A stand-in for Maestro: starts session A, then session B (which ignores SIGHUP, like a stubborn
+    // agent), and is killed. A gets its hang-up only if no one else holds A's PTY master, i.e. not B.
+    const dir = tmpDir('maestro-fd-orphan-');
+    const program = `
+      import { NodePtyBackend } from ${JSON.stringify(path.join(REPO_ROOT, 'main/core/terminal/pty.ts'))};
+      const backend = new NodePtyBackend();
+      const env = { PATH: process.env.PATH };
+      backend.spawn('/bin/sh', ['-c', 'echo $$ > a.pid; exec sleep 600'], { cwd: ${JSON.stringify(dir)}, env });
+      backend.spawn('/bin/sh', ['-c', 'trap "" HUP; echo $$ > b.pid; exec sleep 600'], { cwd: ${JSON.stringify(dir)}, env });
+      setInterval(() => {}, 1000);`;
+    const maestro = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: REPO_ROOT, stdio: 'ignore' });
+    const pidIn = (name: string) => () => Number(fs.readFileSync(path.join(dir, name), 'utf8').trim()) || undefined;
+    const a = await waitFor(pidIn('a.pid'), 'session A to start');
+    const b = await waitFor(pidIn('b.pid'), 'session B to start');
+    live.push({ kill: () => process.kill(a, 'SIGKILL') }, { kill: () => process.kill(b, 'SIGKILL') });
+    await waitFor(() => isRunning(b) && processName(b) === 'sleep', 'session B to be running sleep');
+    maestro.kill('SIGKILL');
+    await waitFor(() => !isRunning(a), 'session A to end with its hang-up');
+    expect(isRunning(b)).toBe(true); // B ignores the hang-up: it was alive all along, holding nothing of A's
   });
 
   it('without /proc it still closes every inherited descriptor (the fallback loop)', async () => {
