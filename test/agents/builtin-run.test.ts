@@ -19,6 +19,7 @@ import {
   timelineOf,
   toolNames,
   treeOf,
+  REAL_RUN_TIMEOUT_MS,
   turnsSoFar,
 } from './run-helpers';
 
@@ -98,7 +99,8 @@ async function run(workspace: string, dataDir: string) {
   });
 }
 
-describe('maestro run with the built-in agent as planner and worker', () => {
+// Real processes (maestro, its sessions, the agents): no time budget, only a net for a hang (see run-helpers).
+describe('maestro run with the built-in agent as planner and worker', { timeout: REAL_RUN_TIMEOUT_MS }, () => {
   it('plans after reading a file, runs g2 after g1, writes the files, reports, and records tokens', async () => {
     scriptWith([PLAN]);
     const workspace = gitWorkspace();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type RecordedRequest, type Reply } from '../fake-anthropic/server';
 import { REPO_ROOT, tmpDir } from '../helpers';
-import { byPlanId, gitWorkspace, maestro, rootIdOf, systemText, timelineOf, treeOf } from './run-helpers';
+import { byPlanId, gitWorkspace, maestro, rootIdOf, systemText, timelineOf, treeOf, REAL_RUN_TIMEOUT_MS } from './run-helpers';
 
 /** The folder of the project's `claude` (a devDependency), or of the one CLAUDE_CODE_BIN points at. */
 function claudeBinDir(): string {
@@ -74,7 +74,8 @@ afterEach(async () => {
   await fake.close();
 });
 
-describe('Claude Code as orchestrator and worker', () => {
+// Real processes (maestro, its sessions, the agents): no time budget, only a net for a hang (see run-helpers).
+describe('Claude Code as orchestrator and worker', { timeout: REAL_RUN_TIMEOUT_MS }, () => {
   it('plans through maestro plan submit, works through the maestro CLI, and is ended once all is reported', async () => {
     const binDir = claudeBinDir();
     const workspace = gitWorkspace({

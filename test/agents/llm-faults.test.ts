@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { error, reply, startFakeAnthropic, toolUse, type FakeAnthropic } from '../fake-anthropic/server';
 import { tmpDir } from '../helpers';
-import { byPlanId, gitWorkspace, maestro, rootIdOf, sessionLog, timelineOf, toolNames, treeOf, turnsSoFar } from './run-helpers';
+import { byPlanId, gitWorkspace, maestro, rootIdOf, sessionLog, timelineOf, toolNames, treeOf, turnsSoFar, REAL_RUN_TIMEOUT_MS } from './run-helpers';
 
 const PLAN = {
   summary: 'One file.',
@@ -28,7 +28,8 @@ function run(workspace: string, dataDir: string, apiKey: string) {
   });
 }
 
-describe('LLM faults with the built-in agent', () => {
+// Real processes (maestro, its sessions, the agents): no time budget, only a net for a hang (see run-helpers).
+describe('LLM faults with the built-in agent', { timeout: REAL_RUN_TIMEOUT_MS }, () => {
   it('waits out a rate limit beyond the SDK retries with a visible line, then continues to completion', async () => {
     let limited = 0;
     fake.setHandler((req) => {

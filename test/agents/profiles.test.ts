@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENT_PROFILES, resolveLaunch, type LaunchContext } from '../../main/core/agents';
 import { tmpDir } from '../helpers';
+import { REAL_RUN_TIMEOUT_MS } from './run-helpers';
 
 function context(role: LaunchContext['role'], withSkills = false): LaunchContext {
   const sessionDir = tmpDir('maestro-session-');
@@ -97,7 +98,8 @@ describe('the claude profile', () => {
   });
 });
 
-describe('the hook that pre-approves maestro calls in Claude Code', () => {
+// Each decision starts the real hook (a node process), as Claude Code does: a net for a hang, not a budget.
+describe('the hook that pre-approves maestro calls in Claude Code', { timeout: REAL_RUN_TIMEOUT_MS }, () => {
   const ctx = context('worker');
   build('claude', ctx);
   const hook = path.join(ctx.sessionDir, 'claude', 'allow-maestro.cjs');

@@ -13,8 +13,43 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI to its end without blocking this process. */
-export function maestro(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliResult> {
+/**
+ * The per-test limit for tests that run real agents end to end. Only a net for a hang: how long a run takes
+ * depends on the machine (a busy 2-core machine is several times slower), so the tests wait for the run to
+ * end, and `maestro()` gives up early only when a run shows no sign of life for IDLE_LIMIT_MS.
+ */
+export const REAL_RUN_TIMEOUT_MS = 600_000;
+/** A run with no new output and no growth of its data dir's logs for this long has hung. */
+export const IDLE_LIMIT_MS = 120_000;
+
+/** Bytes the run has written to its data dir's timelines and session logs: grows while anything happens. */
+function dataDirActivity(dataDir: string | undefined): number {
+  if (!dataDir) return 0;
+  let total = 0;
+  const size = (file: string): number => {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+  };
+  const list = (dir: string): string[] => {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  for (const name of list(path.join(dataDir, 'timelines'))) total += size(path.join(dataDir, 'timelines', name));
+  for (const id of list(path.join(dataDir, 'sessions'))) total += size(path.join(dataDir, 'sessions', id, 'output.log'));
+  return total;
+}
+
+/**
+ * Runs the built CLI to its end without blocking this process. There is no budget for the whole run: it
+ * fails only when neither its output nor its data dir (`--data-dir`) has changed for `idleMs`.
+ */
+export function maestro(args: string[], env: Record<string, string> = {}, idleMs = IDLE_LIMIT_MS): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, MAESTRO_API: '', MAESTRO_TOKEN: '', MAESTRO_TASK_ID: '', MAESTRO_ROOT_ID: '', NO_COLOR: '1', ...env },
@@ -24,13 +59,28 @@ export function maestro(args: string[], env: Record<string, string> = {}, timeou
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`maestro ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
+    const flag = args.indexOf('--data-dir');
+    const dataDir = flag >= 0 ? args[flag + 1] : undefined;
+    const signs = (): string => `${stdout.length}/${stderr.length}/${dataDirActivity(dataDir)}`;
+    let lastSigns = signs();
+    let lastChange = Date.now();
+    const watchdog = setInterval(() => {
+      const now = signs();
+      if (now !== lastSigns) {
+        lastSigns = now;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > idleMs) {
+        clearInterval(watchdog);
+        child.kill('SIGTERM');
+        reject(new Error(`maestro ${args.join(' ')} showed no sign of life for ${idleMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      }
+    }, 1_000);
+    child.on('error', (err) => {
+      clearInterval(watchdog);
+      reject(err);
+    });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      clearInterval(watchdog);
       resolve({ code, stdout, stderr });
     });
   });

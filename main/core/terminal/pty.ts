@@ -7,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Socket } from 'node:net';
 import type * as NodePty from 'node-pty';
 import { Emitter, type Disposable } from './emitter';
+import { guardedSpawn } from './fd-guard';
 
 export type { Disposable } from './emitter';
 
@@ -73,12 +74,17 @@ function loadNodePty(): typeof NodePty {
 export class NodePtyBackend implements PtyBackend {
   spawn(file: string, args: string[], opts: PtySpawnOptions): PtyProcess {
     validateSpawn(file, args, opts);
-    const term = loadNodePty().spawn(file, args, {
-      name: opts.name ?? DEFAULT_TERM_NAME,
+    const name = opts.name ?? DEFAULT_TERM_NAME;
+    // PWD and TERM as node-pty sets them, so the guard hands the program the same environment node-pty would.
+    const env = { ...definedEntries(opts.env), PWD: opts.cwd, TERM: name };
+    // The child must not inherit other sessions' PTY masters (node-pty 1.1 leaks them): see fd-guard.ts.
+    const target = guardedSpawn(file, args, env);
+    const term = loadNodePty().spawn(target.file, target.args, {
+      name,
       cols: opts.cols ?? DEFAULT_COLS,
       rows: opts.rows ?? DEFAULT_ROWS,
       cwd: opts.cwd,
-      env: definedEntries(opts.env),
+      env: target.env,
       // Raw bytes: one decoder of ours sees every byte, including the ones drained at exit (see below).
       encoding: null,
     });
