@@ -1,5 +1,7 @@
 // How the CLI reaches the engine: inside a session through MAESTRO_API with the session's token,
 // outside one through the running instance of the data dir (its admin token in instance.json).
+// Inside a session (MAESTRO_SESSION_ID set) nothing else is used: a worker that unsets its token must
+// not reach the admin token of a data dir, nor read the data dir directly.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -9,6 +11,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** The API's error code when the engine refused the command (bad-request, forbidden, …). */
+    readonly apiCode?: string,
   ) {
     super(message);
     this.name = 'CliError';
@@ -32,8 +36,12 @@ export function dataDirFrom(opt?: string): string {
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'maestro');
 }
 
-/** The endpoint to talk to, or undefined when no session and no running instance is there. */
+/**
+ * The endpoint to talk to, or undefined when no session and no running instance is there. Inside a
+ * session it is MAESTRO_API with MAESTRO_TOKEN or an error: never the data dir (see the top).
+ */
 export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
+  if (process.env.MAESTRO_SESSION_ID) return sessionEndpoint(dataDirOpt);
   if (process.env.MAESTRO_API && !dataDirOpt) {
     return { url: process.env.MAESTRO_API, token: process.env.MAESTRO_TOKEN ?? '', inSession: true };
   }
@@ -51,6 +59,18 @@ export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
   }
   return { url: info.apiUrl, token: info.adminToken, inSession: false };
+}
+
+function sessionEndpoint(dataDirOpt: string | undefined): Endpoint {
+  const rule = 'inside a session (MAESTRO_SESSION_ID is set) the CLI uses only MAESTRO_API and MAESTRO_TOKEN';
+  if (dataDirOpt) throw new CliError(`${rule}; --data-dir is refused`);
+  const url = process.env.MAESTRO_API;
+  const token = process.env.MAESTRO_TOKEN;
+  const missing = [url ? '' : 'MAESTRO_API', token ? '' : 'MAESTRO_TOKEN'].filter(Boolean);
+  if (!url || !token) {
+    throw new CliError(`${rule}, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (the data dir's instance is never used from a session)`);
+  }
+  return { url, token, inSession: true };
 }
 
 export function requireEndpoint(dataDirOpt?: string): Endpoint {
@@ -80,7 +100,7 @@ export async function call<K extends CommandName>(
   } catch {
     throw new CliError(`Maestro answered ${res.status} without a JSON body`);
   }
-  if (res.status !== 200 || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`);
+  if (res.status !== 200 || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`, 1, body.error?.code);
   return body.result as CommandResults[K];
 }
 
