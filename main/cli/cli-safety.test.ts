@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cliEnv, plan3, tmpDir } from '../../test/helpers';
+import { MAX_BODY_BYTES } from '../core/api/http';
 import { startInstance, type Instance } from '../core/instance';
+import { MAX_REQUEST_BYTES } from './client';
 
 let inst: Instance;
 let ids: Map<string, string>;
@@ -96,7 +98,13 @@ describe('bad plans: a clear message and exit code 2', () => {
     const big = await cli(['plan', 'submit', '-', '--root', root], asApp(), JSON.stringify({ groups: groups(5000) }));
     expect(big.code).toBe(2);
     expect(big.stderr).toContain('the plan has 5,000 groups; a plan has at most 200');
-    // Nothing was created from either plan.
+    // Larger than the API takes: said before sending.
+    expect(MAX_REQUEST_BYTES).toBe(MAX_BODY_BYTES);
+    const huge = { groups: [{ id: 'g1', title: 'a', subtasks: [{ id: 's1', title: 'x', description: 'd'.repeat(3 * 1024 * 1024) }] }] };
+    const tooLarge = await cli(['plan', 'submit', '-', '--root', root], asApp(), JSON.stringify(huge));
+    expect(tooLarge.code).toBe(2);
+    expect(tooLarge.stderr).toBe('maestro: this plan.submit request is 3.0 MB; Maestro takes at most 2.0 MB a request\n');
+    // Nothing was created from any of these plans.
     expect(inst.engine.getTask(root).subtasks).toEqual([]);
   });
 

@@ -82,14 +82,23 @@ export function requireEndpoint(dataDirOpt?: string): Endpoint {
   );
 }
 
+/** The largest request body the API reads (MAX_BODY_BYTES in main/core/api/http.ts; a test keeps them equal). */
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
 export async function call<K extends CommandName>(
   ep: Endpoint,
   method: K,
   params: CommandParams<K>,
 ): Promise<CommandResults[K]> {
+  const payload = JSON.stringify(params);
+  const size = Buffer.byteLength(payload);
+  if (size > MAX_REQUEST_BYTES) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    throw new CliError(`this ${method} request is ${mb(size)}; Maestro takes at most ${mb(MAX_REQUEST_BYTES)} a request`, 2);
+  }
   let res: { status: number; text: string };
   try {
-    res = await post(new URL(`${ep.url}/api/${method}`), ep.token, JSON.stringify(params));
+    res = await post(new URL(`${ep.url}/api/${method}`), ep.token, payload);
   } catch (err) {
     const cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new CliError(`cannot reach Maestro at ${ep.url} (${cause}); is the app or \`maestro serve\` still running?`);
