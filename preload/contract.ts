@@ -14,23 +14,38 @@ import type {
 } from './model';
 
 const id = z.string().trim().min(1, 'an id is required').max(200);
-const text = (what: string, max = 20_000) => z.string().trim().min(1, `${what} must not be empty`).max(max);
+const text = (what: string, max = 20_000) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(max, `${what} has at most ${max.toLocaleString('en-US')} characters`);
+
+/** The caps on a plan (main/core/plan.ts checks the counts first and names the cap it hit). */
+export const PLAN_LIMITS = {
+  groups: 200,
+  subtasksPerGroup: 100,
+  subtasks: 1000,
+  idChars: 64,
+  titleChars: 500,
+  agentChars: 100,
+  descriptionChars: 20_000,
+  summaryChars: 20_000,
+} as const;
+const L = PLAN_LIMITS;
+const most = (n: number, what: string) => `has at most ${n.toLocaleString('en-US')} ${what}`;
 
 export const planSubtaskSchema = z.object({
-  id: text('a subtask id', 64),
-  title: text('a subtask title', 500),
-  description: z.string().max(20_000).default(''),
+  id: text('a subtask id', L.idChars),
+  title: text('a subtask title', L.titleChars),
+  description: z.string().max(L.descriptionChars, `a description ${most(L.descriptionChars, 'characters')}`).default(''),
 });
 export const planGroupSchema = z.object({
-  id: text('a group id', 64),
-  title: text('a group title', 500),
-  agent: z.string().trim().min(1).max(100).default('worker'),
-  dependsOn: z.array(z.string().trim().min(1)).default([]),
-  subtasks: z.array(planSubtaskSchema),
+  id: text('a group id', L.idChars),
+  title: text('a group title', L.titleChars),
+  agent: text('an agent name', L.agentChars).default('worker'),
+  dependsOn: z.array(text('a group id', L.idChars)).max(L.groups, `dependsOn ${most(L.groups, 'group ids')}`).default([]),
+  subtasks: z.array(planSubtaskSchema).max(L.subtasksPerGroup, `a group ${most(L.subtasksPerGroup, 'subtasks')}`),
 });
 export const planSchema = z.object({
-  summary: z.string().max(20_000).default(''),
-  groups: z.array(planGroupSchema),
+  summary: z.string().max(L.summaryChars, `a summary ${most(L.summaryChars, 'characters')}`).default(''),
+  groups: z.array(planGroupSchema).max(L.groups, `a plan ${most(L.groups, 'groups')}`),
 });
 export type Plan = z.infer<typeof planSchema>;
 export type PlanGroup = z.infer<typeof planGroupSchema>;

@@ -36,3 +36,17 @@ export function plan3(): unknown {
     ],
   };
 }
+
+/** The environment a CLI child gets in tests: nothing of a session the tests themselves may run in. */
+export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    MAESTRO_API: '',
+    MAESTRO_TOKEN: '',
+    MAESTRO_TASK_ID: '',
+    MAESTRO_ROOT_ID: '',
+    MAESTRO_SESSION_ID: '',
+    NO_COLOR: '1',
+    ...env,
+  };
+}

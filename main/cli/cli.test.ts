@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, plan3, tmpDir } from '../../test/helpers';
+import { CLI, cliEnv, plan3, tmpDir } from '../../test/helpers';
 import { startInstance, type Instance } from '../core/instance';
 
 let inst: Instance;
@@ -13,7 +13,7 @@ let dataDir: string;
 function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, MAESTRO_API: '', MAESTRO_TOKEN: '', MAESTRO_TASK_ID: '', MAESTRO_DATA_DIR: dataDir, NO_COLOR: '1', ...env },
+      env: cliEnv({ MAESTRO_DATA_DIR: dataDir, ...env }),
     });
     let stdout = '';
     let stderr = '';

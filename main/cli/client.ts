@@ -1,5 +1,7 @@
 // How the CLI reaches the engine: inside a session through MAESTRO_API with the session's token,
 // outside one through the running instance of the data dir (its admin token in instance.json).
+// Inside a session (MAESTRO_SESSION_ID set) nothing else is used: a worker that unsets its token must
+// not reach the admin token of a data dir, nor read the data dir directly.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -9,6 +11,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** The API's error code when the engine refused the command (bad-request, forbidden, …). */
+    readonly apiCode?: string,
   ) {
     super(message);
     this.name = 'CliError';
@@ -32,8 +36,12 @@ export function dataDirFrom(opt?: string): string {
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'maestro');
 }
 
-/** The endpoint to talk to, or undefined when no session and no running instance is there. */
+/**
+ * The endpoint to talk to, or undefined when no session and no running instance is there. Inside a
+ * session it is MAESTRO_API with MAESTRO_TOKEN or an error: never the data dir (see the top).
+ */
 export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
+  if (process.env.MAESTRO_SESSION_ID) return sessionEndpoint(dataDirOpt);
   if (process.env.MAESTRO_API && !dataDirOpt) {
     return { url: process.env.MAESTRO_API, token: process.env.MAESTRO_TOKEN ?? '', inSession: true };
   }
@@ -53,6 +61,18 @@ export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
   return { url: info.apiUrl, token: info.adminToken, inSession: false };
 }
 
+function sessionEndpoint(dataDirOpt: string | undefined): Endpoint {
+  const rule = 'inside a session (MAESTRO_SESSION_ID is set) the CLI uses only MAESTRO_API and MAESTRO_TOKEN';
+  if (dataDirOpt) throw new CliError(`${rule}; --data-dir is refused`);
+  const url = process.env.MAESTRO_API;
+  const token = process.env.MAESTRO_TOKEN;
+  const missing = [url ? '' : 'MAESTRO_API', token ? '' : 'MAESTRO_TOKEN'].filter(Boolean);
+  if (!url || !token) {
+    throw new CliError(`${rule}, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (the data dir's instance is never used from a session)`);
+  }
+  return { url, token, inSession: true };
+}
+
 export function requireEndpoint(dataDirOpt?: string): Endpoint {
   const ep = findEndpoint(dataDirOpt);
   if (ep) return ep;
@@ -62,14 +82,23 @@ export function requireEndpoint(dataDirOpt?: string): Endpoint {
   );
 }
 
+/** The largest request body the API reads (MAX_BODY_BYTES in main/core/api/http.ts; a test keeps them equal). */
+export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
 export async function call<K extends CommandName>(
   ep: Endpoint,
   method: K,
   params: CommandParams<K>,
 ): Promise<CommandResults[K]> {
+  const payload = JSON.stringify(params);
+  const size = Buffer.byteLength(payload);
+  if (size > MAX_REQUEST_BYTES) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    throw new CliError(`this ${method} request is ${mb(size)}; Maestro takes at most ${mb(MAX_REQUEST_BYTES)} a request`, 2);
+  }
   let res: { status: number; text: string };
   try {
-    res = await post(new URL(`${ep.url}/api/${method}`), ep.token, JSON.stringify(params));
+    res = await post(new URL(`${ep.url}/api/${method}`), ep.token, payload);
   } catch (err) {
     const cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new CliError(`cannot reach Maestro at ${ep.url} (${cause}); is the app or \`maestro serve\` still running?`);
@@ -80,7 +109,7 @@ export async function call<K extends CommandName>(
   } catch {
     throw new CliError(`Maestro answered ${res.status} without a JSON body`);
   }
-  if (res.status !== 200 || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`);
+  if (res.status !== 200 || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`, 1, body.error?.code);
   return body.result as CommandResults[K];
 }
 

@@ -1,6 +1,9 @@
 // Text output of the CLI: tasks, trees, timelines. Colour only on a TTY (and never with NO_COLOR).
+// Every text that comes from a task (ids, titles, descriptions, results, log messages) is cleaned of
+// control sequences first (terminal-safe.ts); the colours are added after.
 import type { TaskDetail } from '../../preload/contract';
 import type { TaskStatus, TaskView, TimelineEvent } from '../../preload/model';
+import { cleanLine, stripControls } from './terminal-safe';
 
 const useColor = (stream: NodeJS.WriteStream = process.stdout) => !!stream.isTTY && !process.env.NO_COLOR;
 
@@ -48,7 +51,7 @@ export function progressBar(done: number, total: number, width = 12): string {
 }
 
 function name(t: TaskView): string {
-  return t.planId ? `${t.planId} ${t.id}` : t.id;
+  return cleanLine(t.planId ? `${t.planId} ${t.id}` : t.id);
 }
 
 function time(at: number): string {
@@ -57,21 +60,22 @@ function time(at: number): string {
 
 export function formatEvent(e: TimelineEvent, color = useColor()): string {
   const code = e.exitCode !== undefined ? ` (exit ${e.exitCode})` : '';
-  return `${paint('dim', time(e.at), color)} ${paint('cyan', e.type.padEnd(13), color)} ${e.message}${code}`;
+  return `${paint('dim', time(e.at), color)} ${paint('cyan', cleanLine(e.type).padEnd(13), color)} ${cleanLine(e.message)}${code}`;
 }
 
 export function formatTaskDetail(d: TaskDetail, color = useColor()): string {
   const t = d.task;
   const out = [
-    `${paint('bold', t.title, color)}`,
-    `  id ${t.id}${t.planId ? `  plan id ${t.planId}` : ''}  ${t.kind}${t.agent ? `  agent ${t.agent}` : ''}`,
+    `${paint('bold', cleanLine(t.title), color)}`,
+    cleanLine(`  id ${t.id}${t.planId ? `  plan id ${t.planId}` : ''}  ${t.kind}${t.agent ? `  agent ${t.agent}` : ''}`),
     `  status ${statusLabel(t.status, color)}${t.progress.total > 1 ? `  ${progressBar(t.progress.done, t.progress.total)}` : ''}`,
   ];
-  if (t.result) out.push(`  result: ${t.result}`);
-  if (t.description.trim()) out.push('', ...t.description.trim().split('\n').map((l) => `  ${l}`));
+  if (t.result) out.push(`  result: ${cleanLine(t.result)}`);
+  const description = stripControls(t.description).trim();
+  if (description) out.push('', ...description.split('\n').map((l) => `  ${l}`));
   if (d.subtasks.length) {
     out.push('', 'Subtasks:');
-    for (const s of d.subtasks) out.push(`  ${statusLabel(s.status, color)}  ${name(s)}  ${s.title}`);
+    for (const s of d.subtasks) out.push(`  ${statusLabel(s.status, color)}  ${name(s)}  ${cleanLine(s.title)}`);
   }
   if (d.timeline.length) {
     out.push('', 'Recent timeline:');
@@ -80,7 +84,7 @@ export function formatTaskDetail(d: TaskDetail, color = useColor()): string {
   return out.join('\n');
 }
 
-/** The tree under `rootId`, one line a task, with progress bars on parents. */
+/** The tree under `rootId`, one line a task, with progress bars on parents. `extra` returns clean text. */
 export function formatTree(tasks: TaskView[], rootId: string, color = useColor(), extra?: (t: TaskView) => string): string {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const lines: string[] = [];
@@ -89,8 +93,9 @@ export function formatTree(tasks: TaskView[], rootId: string, color = useColor()
     if (!t) return;
     const branch = depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`;
     const bar = t.subtasks.length ? `  ${progressBar(t.progress.done, t.progress.total)}` : '';
-    const agent = t.kind === 'group' && t.agent ? paint('dim', ` [${t.agent}]`, color) : '';
-    lines.push(`${branch}${statusLabel(t.status, color)}  ${paint('bold', t.planId ?? t.id, color)} ${t.title}${agent}${bar}${extra?.(t) ?? ''}`);
+    const agent = t.kind === 'group' && t.agent ? paint('dim', ` [${cleanLine(t.agent)}]`, color) : '';
+    const label = paint('bold', cleanLine(t.planId ?? t.id), color);
+    lines.push(`${branch}${statusLabel(t.status, color)}  ${label} ${cleanLine(t.title)}${agent}${bar}${extra?.(t) ?? ''}`);
     const childPrefix = depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`;
     t.subtasks.forEach((c, i) => walk(c, childPrefix, i === t.subtasks.length - 1, depth + 1));
   };

@@ -5,11 +5,12 @@ import type { TreeSnapshot } from '../../preload/model';
 import { readDataDir } from '../core/engine/readonly';
 import { listRoots, taskDetail, treeSnapshot } from '../core/engine/views';
 import { CliError, dataDirFrom } from './client';
+import { stripControls } from './terminal-safe';
 
 function open(dataDirOpt: string | undefined) {
   const dataDir = dataDirFrom(dataDirOpt);
   const view = readDataDir(dataDir);
-  for (const n of view.notices) process.stderr.write(`maestro: ${n}\n`);
+  for (const n of view.notices) process.stderr.write(`maestro: ${stripControls(n)}\n`);
   return { dataDir, ...view };
 }
 

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './client';
+import { quote } from '../core/text';
 import { formatTaskDetail, formatTree } from './format';
+import { cleanLine } from './terminal-safe';
 import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
 
 declare const __MAESTRO_VERSION__: string | undefined;
@@ -31,7 +33,7 @@ task
   .option('--request <rootId>', 'where plan ids are looked up without a running instance (default: the latest request)')
   .action(async (id: string | undefined, o: { id?: string; json?: boolean; limit: string; dataDir?: string; request?: string }) => {
     const limit = Number(o.limit);
-    if (!Number.isInteger(limit) || limit < 0) throw new CliError(`--limit takes a whole number, not "${o.limit}"`, 2);
+    if (!Number.isInteger(limit) || limit < 0) throw new CliError(`--limit takes a whole number, not ${quote(o.limit)}`, 2);
     const taskId = pickId(id, o, 'maestro task show [id]');
     const ep = findEndpoint(o.dataDir);
     let detail;
@@ -105,7 +107,7 @@ program
     const ep = findEndpoint(o.dataDir);
     let snapshot;
     if (ep) {
-      const id = rootId ?? process.env.MAESTRO_ROOT_ID ?? (await latestRoot(ep));
+      const id = rootId ?? (process.env.MAESTRO_ROOT_ID || (await latestRoot(ep)));
       snapshot = await call(ep, 'tree.get', { rootId: id });
     } else {
       const { offlineTree } = await import('./offline');
@@ -127,7 +129,7 @@ program
     if (ep) {
       const r = await call(ep, 'task.retry', { id });
       if (o.json) printJson(r);
-      else print(`retrying ${r.reset.length} task(s) of request ${r.rootId}`);
+      else print(`retrying ${r.reset.length} task(s) of request ${cleanLine(r.rootId)}`);
       return;
     }
     const { offlineRetry } = await import('./run');
@@ -152,9 +154,16 @@ program
     }
     const plan = parseJsonLoosely(text, 'the plan');
     const rootId = pickId(o.root, {}, usage);
-    const snapshot = await call(requireEndpoint(), 'plan.submit', { rootId, plan });
+    let snapshot;
+    try {
+      snapshot = await call(requireEndpoint(), 'plan.submit', { rootId, plan });
+    } catch (err) {
+      // A plan the engine refuses is bad input, like invalid JSON: exit 2.
+      if (err instanceof CliError && err.apiCode === 'bad-request') throw new CliError(err.message, 2, err.apiCode);
+      throw err;
+    }
     if (o.json) printJson(snapshot);
-    else print(`plan accepted for ${rootId}:\n${formatTree(snapshot.tasks, snapshot.rootId)}`);
+    else print(`plan accepted for ${cleanLine(rootId)}:\n${formatTree(snapshot.tasks, snapshot.rootId)}`);
   });
 
 // ---- run ---------------------------------------------------------------------------------------

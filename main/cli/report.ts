@@ -2,15 +2,17 @@
 // give them, and printing the result.
 import type { TaskView } from '../../preload/model';
 import { call, CliError, requireEndpoint } from './client';
+import { quote } from '../core/text';
 import { statusLabel } from './format';
+import { cleanLine, stripControls, terminalJson } from './terminal-safe';
 
 export const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-export const printJson = (v: unknown) => print(JSON.stringify(v, null, 2));
+export const printJson = (v: unknown) => print(terminalJson(v));
 
 /** An id from the positional argument, a forgiving `--id`, or the session's own task. */
 export function pickId(positional: string | undefined, opts: { id?: string }, usage: string): string {
   if (positional && opts.id && positional !== opts.id) {
-    throw new CliError(`two different ids given (${positional} and --id ${opts.id}); usage: ${usage}`, 2);
+    throw new CliError(`two different ids given (${quote(positional)} and --id ${quote(opts.id)}); usage: ${usage}`, 2);
   }
   const id = positional ?? opts.id ?? process.env.MAESTRO_TASK_ID;
   if (!id) throw new CliError(`which task? usage: ${usage} (inside a session the id defaults to $MAESTRO_TASK_ID)`, 2);
@@ -32,7 +34,7 @@ export function looksLikeId(s: string): boolean {
 
 export function done(v: TaskView, json: boolean): void {
   if (json) printJson(v);
-  else print(`${v.planId ? `${v.planId} (${v.id})` : v.id} ${statusLabel(v.status)}${v.result ? ` — ${v.result}` : ''}`);
+  else print(`${cleanLine(v.planId ? `${v.planId} (${v.id})` : v.id)} ${statusLabel(v.status)}${v.result ? ` — ${cleanLine(v.result)}` : ''}`);
 }
 
 /** Options the report commands take (the full CLI and the light path parse them the same way). */
@@ -83,13 +85,13 @@ export async function finishCommand(verb: FinishVerb, id: string | undefined, wo
   done(v, !!o.json);
 }
 
-/** Prints a CLI error the one way every path does, and sets the exit code. */
+/** Prints a CLI error the one way every path does, and sets the exit code. Errors quote ids and plans: cleaned. */
 export function reportError(err: unknown): void {
   if (err instanceof CliError) {
-    process.stderr.write(`maestro: ${err.message}\n`);
+    process.stderr.write(`maestro: ${stripControls(err.message)}\n`);
     process.exitCode = err.exitCode;
     return;
   }
-  process.stderr.write(`maestro: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`maestro: ${stripControls((err as Error).stack ?? String(err))}\n`);
   process.exitCode = 1;
 }

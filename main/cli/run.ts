@@ -5,7 +5,9 @@ import type { Engine } from '../core/engine';
 import { DataDirInUseError, startInstance, type Instance } from '../core/instance';
 import type { TaskStatus, TaskView } from '../../preload/model';
 import { CliError, dataDirFrom } from './client';
+import { quote, shorten } from '../core/text';
 import { formatTree, paint } from './format';
+import { cleanLine, stripControls, terminalJson } from './terminal-safe';
 
 export interface RunOptions {
   workspace: string;
@@ -33,7 +35,7 @@ export function choosePlanner(o: { planner?: string; agent?: string; agentComman
 function positiveInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError(`${flag} takes a whole number from 1 to 64, not "${v}"`, 2);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError(`${flag} takes a whole number from 1 to 64, not ${quote(v)}`, 2);
   return n;
 }
 
@@ -83,7 +85,7 @@ async function drive(instance: Instance, rootId: string, json: boolean): Promise
   }
   const tree = engine.tree(rootId);
   await instance.close();
-  if (json) process.stdout.write(`${JSON.stringify(tree, null, 2)}\n`);
+  if (json) process.stdout.write(`${terminalJson(tree)}\n`);
   // On a TTY the live tree is already on screen in its final state.
   else if (!process.stdout.isTTY) process.stdout.write(`\n${formatTree(tree.tasks, rootId)}\n`);
   process.stderr.write(`request ${rootId} ${status}\n`);
@@ -94,14 +96,14 @@ async function drive(instance: Instance, rootId: string, json: boolean): Promise
 export async function runCommand(request: string, o: RunOptions): Promise<number> {
   const concurrency = positiveInt(o.concurrency, '--concurrency');
   const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
-  if (budgetUsd !== undefined && !(budgetUsd > 0)) throw new CliError(`--budget takes a positive amount in US dollars, not "${o.budget}"`, 2);
+  if (budgetUsd !== undefined && !(budgetUsd > 0)) throw new CliError(`--budget takes a positive amount in US dollars, not ${quote(o.budget)}`, 2);
   if (!fs.existsSync(o.workspace) || !fs.statSync(o.workspace).isDirectory()) {
-    throw new CliError(`the workspace ${o.workspace} is not a directory`, 2);
+    throw new CliError(`the workspace ${shorten(o.workspace, 200)} is not a directory`, 2);
   }
   const plan = o.plan ? readPlan(o.plan) : undefined;
   const plannerProfile = plan === undefined ? choosePlanner(o) : undefined;
   const instance = await open(o.dataDir);
-  for (const n of instance.engine.notices) process.stderr.write(`maestro: ${n}\n`);
+  for (const n of instance.engine.notices) process.stderr.write(`maestro: ${stripControls(n)}\n`);
   let rootId: string;
   try {
     rootId = instance.engine.createRoot({
@@ -157,11 +159,11 @@ class Progress {
         if (r !== rootId) return;
         const t = safeTask(engine, event.taskId);
         const group = t ? groupOf(engine, t) : undefined;
-        if (event.type === 'log' && group) this.lastLog.set(group.id, event.message);
+        if (event.type === 'log' && group) this.lastLog.set(group.id, cleanLine(event.message));
         if (!tty) {
-          const who = t?.planId ?? t?.id ?? event.taskId;
+          const who = cleanLine(t?.planId ?? t?.id ?? event.taskId);
           const time = new Date(event.at).toISOString().slice(11, 19);
-          out.write(`${time} ${who.padEnd(6)} ${event.type.padEnd(13)} ${event.message}\n`);
+          out.write(`${time} ${who.padEnd(6)} ${cleanLine(event.type).padEnd(13)} ${cleanLine(event.message)}\n`);
         }
       }),
     );

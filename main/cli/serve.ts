@@ -5,6 +5,7 @@ import { appRoot } from '../core/paths';
 import { isLoopbackHost } from '../core/api/guard';
 import { startUiServer } from '../server/server';
 import { CliError, dataDirFrom } from './client';
+import { stripControls } from './terminal-safe';
 
 export interface ServeOptions {
   host: string;
@@ -29,7 +30,7 @@ export async function serveCommand(o: ServeOptions): Promise<void> {
     if (err instanceof DataDirInUseError) throw new CliError(`${err.message}; pass another --data-dir`);
     throw err;
   }
-  for (const n of instance.engine.notices) process.stderr.write(`maestro: ${n}\n`);
+  for (const n of instance.engine.notices) process.stderr.write(`maestro: ${stripControls(n)}\n`);
   let ui;
   try {
     ui = await startUiServer({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PlanValidationError, topologicalGroups, validatePlan } from './plan';
+import { PLAN_LIMITS } from '../../preload/contract';
+import { ApiError } from '../../preload/wire';
+import { MAX_LISTED_PROBLEMS, PlanValidationError, topologicalGroups, validatePlan } from './plan';
 
 const knownAgents = ['architect', 'tester'];
 const sub = (id: string) => ({ id, title: `do ${id}`, description: '' });
@@ -83,6 +85,79 @@ describe('validatePlan', () => {
       const e = err as PlanValidationError;
       expect(e.problems).toHaveLength(3);
       expect(e.message).toMatch(/^invalid plan \(3 problems\):/);
+    }
+  });
+});
+
+describe('validatePlan caps and long values', () => {
+  const group = (i: number, subtasks = 1) => ({ id: `g${i}`, title: `group ${i}`, subtasks: Array.from({ length: subtasks }, (_, j) => sub(`s${i}-${j}`)) });
+
+  it('refuses more groups than the cap, naming the cap, without walking them', () => {
+    const p = problems({ groups: Array.from({ length: 5000 }, (_, i) => group(i)) });
+    expect(p).toEqual([`the plan has 5,000 groups; a plan has at most ${PLAN_LIMITS.groups}`, 'the plan has 5,000 subtasks in all; a plan has at most 1,000']);
+  });
+
+  it('accepts a plan at the caps', () => {
+    // 200 groups, 1,000 subtasks: eight full groups (100 each), one with 9, the other 191 with one each.
+    const size = (i: number) => (i < 8 ? PLAN_LIMITS.subtasksPerGroup : i === 8 ? 9 : 1);
+    const groups = Array.from({ length: PLAN_LIMITS.groups }, (_, i) => group(i, size(i)));
+    const plan = validatePlan({ groups }, { knownAgents });
+    expect(plan.groups).toHaveLength(PLAN_LIMITS.groups);
+    expect(plan.groups.reduce((n, g) => n + g.subtasks.length, 0)).toBe(PLAN_LIMITS.subtasks);
+  });
+
+  it('refuses too many subtasks in a group and in all', () => {
+    expect(problems({ groups: [group(1, PLAN_LIMITS.subtasksPerGroup + 1)] })).toEqual([
+      `group "g1" has ${PLAN_LIMITS.subtasksPerGroup + 1} subtasks; a group has at most ${PLAN_LIMITS.subtasksPerGroup}`,
+    ]);
+    const groups = Array.from({ length: 11 }, (_, i) => group(i, PLAN_LIMITS.subtasksPerGroup));
+    expect(problems({ groups })).toEqual([`the plan has 1,100 subtasks in all; a plan has at most 1,000`]);
+  });
+
+  it('names the length caps of ids, titles and descriptions', () => {
+    const p = problems({
+      summary: 'x'.repeat(PLAN_LIMITS.summaryChars + 1),
+      groups: [
+        {
+          id: 'g'.repeat(PLAN_LIMITS.idChars + 1),
+          title: 't'.repeat(PLAN_LIMITS.titleChars + 1),
+          dependsOn: ['d'.repeat(10_000_000)],
+          subtasks: [{ id: 's1', title: 'ok', description: 'x'.repeat(PLAN_LIMITS.descriptionChars + 1) }],
+        },
+      ],
+    });
+    expect(p).toEqual([
+      'summary: a summary has at most 20,000 characters',
+      'groups.0.id: a group id has at most 64 characters',
+      'groups.0.title: a group title has at most 500 characters',
+      'groups.0.dependsOn.0: a group id has at most 64 characters',
+      'groups.0.subtasks.0.description: a description has at most 20,000 characters',
+    ]);
+  });
+
+  it('quotes values shortened and lists a bounded number of problems', () => {
+    const agent = 'a'.repeat(100);
+    const p = problems({ groups: Array.from({ length: 60 }, (_, i) => ({ ...group(i), agent })) });
+    expect(p).toHaveLength(MAX_LISTED_PROBLEMS + 1);
+    expect(p[0]).toBe(`group "g0" names unknown agent "${'a'.repeat(80)}…(20 more)" (available: architect, tester, worker)`);
+    expect(p.at(-1)).toBe(`… and ${60 - MAX_LISTED_PROBLEMS} more problems`);
+    let message = '';
+    try {
+      validatePlan({ groups: Array.from({ length: 60 }, (_, i) => ({ ...group(i), agent })) }, { knownAgents });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^invalid plan \(60 problems\):/);
+    expect(message.length).toBeLessThan(10_000);
+  });
+
+  it('is a bad request wherever it is thrown', () => {
+    try {
+      validatePlan({ groups: [] }, { knownAgents });
+      throw new Error('not rejected');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).code).toBe('bad-request');
     }
   });
 });

@@ -1,10 +1,24 @@
 // Plan validation: one pass that lists every problem, so an LLM (or a person) can fix them all at once.
-import { planSchema, type Plan } from '../../preload/contract';
+// Values from the plan are quoted shortened, the list of problems is capped, and a plan over the caps
+// (PLAN_LIMITS: groups, subtasks, text lengths) is refused before anything else is looked at.
+import { PLAN_LIMITS, planSchema, type Plan } from '../../preload/contract';
+import { ApiError } from '../../preload/wire';
+import { quote, shorten } from './text';
 
-export class PlanValidationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid plan (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n- ${problems.join('\n- ')}`);
+/** Problems listed in an error at most; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 30;
+
+/** A bad plan: a bad request wherever it comes from (API, `maestro run --plan`). */
+export class PlanValidationError extends ApiError {
+  /** The problems listed (at most MAX_LISTED_PROBLEMS, the last one counting the rest). */
+  readonly problems: string[];
+
+  constructor(all: string[]) {
+    const listed = all.slice(0, MAX_LISTED_PROBLEMS).map((p) => shorten(p, 400));
+    if (all.length > listed.length) listed.push(`… and ${all.length - listed.length} more problems`);
+    super('bad-request', `invalid plan (${all.length} problem${all.length === 1 ? '' : 's'}):\n- ${listed.join('\n- ')}`);
     this.name = 'PlanValidationError';
+    this.problems = listed;
   }
 }
 
@@ -13,8 +27,37 @@ export interface PlanValidationOptions {
   knownAgents: Iterable<string>;
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The count caps, checked on the raw input before the schema walks it (5,000 groups are refused at once). */
+function countProblems(input: unknown): string[] {
+  const groups = (input as { groups?: unknown } | null)?.groups;
+  if (!Array.isArray(groups)) return [];
+  const problems: string[] = [];
+  if (groups.length > PLAN_LIMITS.groups) {
+    problems.push(`the plan has ${count(groups.length)} groups; a plan has at most ${PLAN_LIMITS.groups}`);
+  }
+  let total = 0;
+  groups.forEach((g: unknown, i) => {
+    const subtasks = (g as { subtasks?: unknown } | null)?.subtasks;
+    if (!Array.isArray(subtasks)) return;
+    total += subtasks.length;
+    if (subtasks.length > PLAN_LIMITS.subtasksPerGroup) {
+      const id = (g as { id?: unknown }).id;
+      const name = typeof id === 'string' ? `group ${quote(id)}` : `group ${i + 1}`;
+      problems.push(`${name} has ${count(subtasks.length)} subtasks; a group has at most ${PLAN_LIMITS.subtasksPerGroup}`);
+    }
+  });
+  if (total > PLAN_LIMITS.subtasks) {
+    problems.push(`the plan has ${count(total)} subtasks in all; a plan has at most ${count(PLAN_LIMITS.subtasks)}`);
+  }
+  return problems;
+}
+
 /** Parses and checks a plan; throws PlanValidationError naming every problem. */
 export function validatePlan(input: unknown, opts: PlanValidationOptions): Plan {
+  const tooBig = countProblems(input);
+  if (tooBig.length) throw new PlanValidationError(tooBig);
   const parsed = planSchema.safeParse(input);
   if (!parsed.success) {
     throw new PlanValidationError(
@@ -33,33 +76,32 @@ export function validatePlan(input: unknown, opts: PlanValidationOptions): Plan 
   const groupIds = new Set<string>();
   const subtaskIds = new Map<string, string>();
   for (const group of plan.groups) {
-    if (groupIds.has(group.id)) problems.push(`duplicate group id "${group.id}"`);
+    if (groupIds.has(group.id)) problems.push(`duplicate group id ${quote(group.id)}`);
     groupIds.add(group.id);
   }
   for (const group of plan.groups) {
-    if (group.subtasks.length === 0) problems.push(`group "${group.id}" has no subtasks`);
+    const g = quote(group.id);
+    if (group.subtasks.length === 0) problems.push(`group ${g} has no subtasks`);
     if (!agents.has(group.agent)) {
-      problems.push(
-        `group "${group.id}" names unknown agent "${group.agent}" (available: ${[...agents].sort().join(', ')})`,
-      );
+      const available = shorten([...agents].sort().join(', '), 400);
+      problems.push(`group ${g} names unknown agent ${quote(group.agent)} (available: ${available})`);
     }
     const seenDeps = new Set<string>();
     for (const dep of group.dependsOn) {
-      if (dep === group.id) problems.push(`group "${group.id}" depends on itself`);
-      else if (!groupIds.has(dep)) problems.push(`group "${group.id}" depends on unknown group "${dep}"`);
-      if (seenDeps.has(dep)) problems.push(`group "${group.id}" lists dependency "${dep}" twice`);
+      if (dep === group.id) problems.push(`group ${g} depends on itself`);
+      else if (!groupIds.has(dep)) problems.push(`group ${g} depends on unknown group ${quote(dep)}`);
+      if (seenDeps.has(dep)) problems.push(`group ${g} lists dependency ${quote(dep)} twice`);
       seenDeps.add(dep);
     }
     for (const sub of group.subtasks) {
       const owner = subtaskIds.get(sub.id);
+      const s = quote(sub.id);
       if (owner !== undefined) {
         problems.push(
-          owner === group.id
-            ? `duplicate subtask id "${sub.id}" in group "${group.id}"`
-            : `duplicate subtask id "${sub.id}" (in groups "${owner}" and "${group.id}")`,
+          owner === group.id ? `duplicate subtask id ${s} in group ${g}` : `duplicate subtask id ${s} (in groups ${quote(owner)} and ${g})`,
         );
       } else if (groupIds.has(sub.id)) {
-        problems.push(`subtask id "${sub.id}" in group "${group.id}" is also a group id`);
+        problems.push(`subtask id ${s} in group ${g} is also a group id`);
       }
       subtaskIds.set(sub.id, group.id);
     }

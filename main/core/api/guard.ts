@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { shorten } from '../text';
 
 /** Constant-time comparison of a presented secret with the real one; false for a missing value. */
 export function sameSecret(presented: string | undefined | null, secret: string): boolean {
@@ -105,9 +106,4 @@ export function fileInside(root: string, urlPathname: string): string | null {
   if (rel.includes('\0')) return null;
   const file = path.resolve(root, `.${path.sep}${rel}`);
   return file === root || file.startsWith(root + path.sep) ? file : null;
-}
-
-/** `text` cut to `max` characters with a note of how much was left out. */
-export function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more)`;
 }
