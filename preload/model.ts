@@ -103,6 +103,8 @@ export interface SessionInfo {
   cwd: string;
   command: string;
   pid?: number;
+  /** When the process started (opaque; tells a live orphan from a reused pid after a crash). */
+  pidStartTime?: string;
   status: SessionStatus;
   exitCode?: number;
   signal?: number;

@@ -12,6 +12,7 @@ import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocumen
 import { SessionManager, type SessionExit } from '../sessions/manager';
 import type { Attachment } from '../sessions/attach';
 import { writeLauncher } from '../sessions/launch';
+import { endOrphan } from '../sessions/orphans';
 import { inPlace, type WorkspaceStrategy } from '../sessions/workspace';
 import { NodePtyBackend, type PtyBackend } from '../terminal/pty';
 import { commit, type Core, type EngineInternalEvents } from './core';
@@ -108,7 +109,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
       return;
     }
     this.requests.add(state);
-    if (recoverInterrupted(this, state, () => undefined)) this.journal.snapshot(state);
+    if (recoverInterrupted(this, state, (s) => endOrphan(s.pid, s.pidStartTime))) this.journal.snapshot(state);
   }
 
   get dataDir(): string {

@@ -8,6 +8,7 @@ import { readLogTail } from '../terminal/log';
 import { TerminalSession } from '../terminal/terminal-session';
 import { Consumers, type Attachment } from './attach';
 import type { PreparedLaunch } from './launch';
+import { processStartTime } from './orphans';
 
 /** How much recent output a pane gets back when it opens (kept in memory per live session). */
 export const REPLAY_BYTES = 256 * 1024;
@@ -72,6 +73,7 @@ export class SessionManager {
     });
     term.setFlowControl(false);
     info.pid = term.pid;
+    info.pidStartTime = processStartTime(term.pid);
     info.status = 'running';
     let resolveExit!: () => void;
     const live: LiveSession = {
