@@ -4,7 +4,8 @@ import { ApiError } from '../../preload/wire';
 import type { Engine } from '../core/engine';
 import { DataDirInUseError, startInstance, type Instance } from '../core/instance';
 import type { TaskStatus, TaskView } from '../../preload/model';
-import { CliError, dataDirFrom } from './client';
+import { resolveDataDir } from '../core/paths';
+import { CliError } from './client';
 import { formatTree, paint } from './format';
 
 export interface RunOptions {
@@ -52,7 +53,7 @@ function readPlan(file: string): unknown {
 }
 
 async function open(dataDirOpt: string | undefined): Promise<Instance> {
-  const dataDir = dataDirFrom(dataDirOpt);
+  const dataDir = resolveDataDir(dataDirOpt);
   try {
     return await startInstance({ dataDir });
   } catch (err) {
