@@ -13,6 +13,7 @@ import type {
   TaskDetail,
 } from '../../preload/contract';
 import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
+import { DEFAULT_MODEL } from '../../preload/profiles';
 import { ApiError } from '../../preload/wire';
 import { aggregate, buildTree, makeSession, makeTask, summaryOf } from './fixtures';
 
@@ -58,7 +59,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     concurrency: 4,
     defaultAgentProfile: 'claude',
     customAgentCommand: '',
-    model: 'claude-sonnet-4-5',
+    model: DEFAULT_MODEL,
     maxTokens: 8192,
     maxTurns: 80,
     approvePlans: false,
@@ -262,7 +263,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     sessions.set(s.id, s);
     const t = root.tasks.get(root.id)!;
     root.tasks.set(root.id, { ...t, sessionIds: [...t.sessionIds, s.id] });
-    logs.set(s.id, `${c('1;36', '◆ maestro agent')} ${c('2', 'orchestrator · claude-sonnet-4-5')}\r\n\r\n`);
+    logs.set(s.id, `${c('1;36', '◆ maestro agent')} ${c('2', `orchestrator · ${settings.model}`)}\r\n\r\n`);
     const steps = ['list_files .', 'read_file README.md', 'search /TODO/ in src', 'read_file src/index.ts'];
     steps.forEach((step, i) => setTimeout(() => log(s.id, `${c('35', '▸')} ${step}\r\n`), 400 * (i + 1)));
     emit('session.changed', s);
