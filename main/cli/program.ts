@@ -2,6 +2,7 @@
 // (index.ts) sends the report commands agents call most through a lighter path first (fast.ts).
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_MODEL, PROFILE_NAMES } from '../../preload/profiles';
 import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './client';
 import { formatTaskDetail, formatTree } from './format';
 import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
@@ -154,12 +155,13 @@ program
   .command('run [request...]')
   .description('plan and carry out a request headless, with live progress; exits 0 when it COMPLETED')
   .option('-w, --workspace <dir>', 'the workspace the agents work in', process.cwd())
-  .option('-a, --agent <name>', 'agent profile for the workers: builtin, claude, codex, gemini, custom')
-  .option('-c, --agent-command <cmd>', 'command line for the custom agent ({prompt}, {promptFile} placeholders)')
+  .option('--profile <name>', `the agent program the workers run with: ${PROFILE_NAMES.join(', ')} (default: the settings' default)`)
+  .option('-a, --agent <name>', 'the older name of --profile')
+  .option('-c, --agent-command <cmd>', 'command line for the custom profile ({prompt}, {promptFile} placeholders); without --profile it means --profile custom')
   .option('-n, --concurrency <n>', 'worker sessions at once')
   .option('--data-dir <dir>', 'where Maestro keeps its data (default: the OS app-data folder, or $MAESTRO_DATA_DIR)')
   .option('-p, --plan <file>', 'use this plan (JSON) instead of an orchestrator')
-  .option('--planner <profile>', 'agent profile of the orchestrator: builtin (default with an API key), claude, codex, gemini, custom')
+  .option('--planner <profile>', `the program the orchestrator that plans runs with: ${PROFILE_NAMES.join(', ')} (default: builtin with an API key, else the --profile when it is an agent CLI)`)
   .option('--budget <usd>', 'stop starting sessions once this estimated cost is reached')
   .option('--json', 'print the final tree as JSON')
   .action(async (words: string[], o: import('./run').RunOptions) => {
@@ -195,7 +197,7 @@ program
   .requiredOption('--role <role>', 'worker or orchestrator')
   .option('--prompt-file <file>', 'the task prompt')
   .option('--system-file <file>', 'the system text (skills, persona, available agents)')
-  .option('--model <model>', 'the Claude model (default $MAESTRO_MODEL or claude-sonnet-5-5)')
+  .option('--model <model>', `the Claude model (default $MAESTRO_MODEL or ${DEFAULT_MODEL})`)
   .option('--max-tokens <n>', 'output tokens per reply (default 16000)')
   .option('--max-turns <n>', 'replies before the agent stops (default 60)')
   .action(async (o: import('./agent/index').AgentOptions) => {
