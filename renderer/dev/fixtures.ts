@@ -2,6 +2,7 @@
 // (only the `?mock=1` chunk and tests import it).
 import type { RootSummary, SessionInfo, TaskKind, TaskStatus, TaskView, TreeSnapshot } from '../../preload/model';
 import type { Settings } from '../../preload/contract';
+import { aggregateTree } from '../../preload/tree';
 
 let clock = 1_700_000_000_000;
 const tick = () => (clock += 1000);
@@ -59,43 +60,16 @@ export function makeSession(partial: Partial<SessionInfo> & { id: string; rootId
   };
 }
 
-/** Recomputes effective status and progress bottom-up, roughly as the engine's aggregate does. */
-export function aggregate(tasks: Map<string, TaskView>, rootId: string): void {
-  const visit = (id: string): TaskView => {
+/**
+ * Recomputes effective status, progress and usage below `rootId` with the engine's own rule
+ * (preload/tree.ts), so tests and screenshots show only states the engine can produce. `active`: ids of
+ * tasks with a live session (a group being worked on is IN_PROGRESS before its first report).
+ */
+export function aggregate(tasks: Map<string, TaskView>, rootId: string, active: ReadonlySet<string> = new Set()): void {
+  for (const [id, a] of aggregateTree(tasks, rootId, active)) {
     const t = tasks.get(id)!;
-    if (t.subtasks.length === 0) {
-      const next = { ...t, effectiveStatus: t.status, progress: { done: t.status === 'COMPLETED' ? 1 : 0, total: 1 } };
-      tasks.set(id, next);
-      return next;
-    }
-    const kids = t.subtasks.map(visit);
-    const done = kids.reduce((n, k) => n + k.progress.done, 0);
-    const total = kids.reduce((n, k) => n + k.progress.total, 0);
-    const has = (s: TaskStatus) => kids.some((k) => k.effectiveStatus === s);
-    const effectiveStatus: TaskStatus = kids.every((k) => k.effectiveStatus === 'COMPLETED')
-      ? 'COMPLETED'
-      : has('IN_PROGRESS')
-        ? 'IN_PROGRESS'
-        : has('FAILED')
-          ? 'FAILED'
-          : has('BLOCKED')
-            ? 'BLOCKED'
-            : has('COMPLETED')
-              ? 'IN_PROGRESS'
-              : 'PENDING';
-    const usage = kids.reduce(
-      (u, k) => ({
-        inputTokens: u.inputTokens + k.totalUsage.inputTokens,
-        outputTokens: u.outputTokens + k.totalUsage.outputTokens,
-        costUsd: (u.costUsd ?? 0) + (k.totalUsage.costUsd ?? 0),
-      }),
-      { inputTokens: t.usage?.inputTokens ?? 0, outputTokens: t.usage?.outputTokens ?? 0, costUsd: t.usage?.costUsd ?? 0 },
-    );
-    const next = { ...t, effectiveStatus, progress: { done, total }, totalUsage: usage };
-    tasks.set(id, next);
-    return next;
-  };
-  visit(rootId);
+    tasks.set(id, { ...t, effectiveStatus: a.status, progress: { done: a.done, total: a.total }, totalUsage: a.usage });
+  }
 }
 
 /** A root with `groups` groups of `perGroup` subtasks each (1 + groups × (1 + perGroup) tasks). */

@@ -83,8 +83,12 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     emit('timeline.event', { rootId: root.id, event: ev });
   };
 
+  /** Tasks with a live session, as the engine passes them to the aggregation. */
+  const activeTasks = (root: MockRoot) =>
+    new Set([...sessions.values()].filter((s) => s.rootId === root.id && (s.status === 'running' || s.status === 'starting')).map((s) => s.taskId));
+
   const publish = (root: MockRoot) => {
-    aggregate(root.tasks, root.id);
+    aggregate(root.tasks, root.id, activeTasks(root));
     emit('tasks.changed', { rootId: root.id, tasks: [...root.tasks.values()] });
     emit('roots.changed', { roots: summaries() });
   };
@@ -178,7 +182,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     ['Fix the race in the session cookie', 'COMPLETED'],
   ]);
   old.tasks.set(old.id, { ...old.tasks.get(old.id)!, status: 'COMPLETED', createdAt: Date.now() - 86_400_000 * 2 });
-  aggregate(old.tasks, old.id);
+  aggregate(old.tasks, old.id, activeTasks(old));
 
   const main = makeRoot('demo', 'Add billing to the web shop', 'Add Stripe billing: a checkout endpoint, webhooks, a billing page and the migrations, with tests.', '/home/dev/webshop');
   const g1 = addGroup(main, 'g1', 'Design the billing model', 'architect', [
@@ -210,7 +214,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
   spawn(main, main.tasks.get(g3.id)!, 'running');
   spawn(main, main.tasks.get(g4.id)!, 'exited', 1);
   main.tasks.set(g4.id, { ...main.tasks.get(g4.id)!, status: 'FAILED', result: 'A subtask failed: migration 0042.' });
-  aggregate(main.tasks, main.id);
+  aggregate(main.tasks, main.id, activeTasks(main));
   addEvent(main, { taskId: `${g2.id}-s1`, type: 'log', message: 'POST /checkout returns a session URL; 6 tests added' });
   addEvent(main, { taskId: `${g4.id}-s2`, type: 'error', message: 'migration 0042 failed: column "email" already exists' });
 
