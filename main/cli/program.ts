@@ -15,6 +15,7 @@ const program = new Command('maestro')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+const DATA_DIR_HELP = 'where Maestro keeps its data (default: $MAESTRO_DATA_DIR, else the OS app-data folder, as the desktop app)';
 const idOption = () => new Option('--id <id>', 'the task id (same as the positional id)').hideHelp();
 const jsonOption = () => new Option('--json', 'print JSON');
 
@@ -159,9 +160,9 @@ program
   .option('-a, --agent <name>', 'the older name of --profile')
   .option('-c, --agent-command <cmd>', 'command line for the custom profile ({prompt}, {promptFile} placeholders); without --profile it means --profile custom')
   .option('-n, --concurrency <n>', 'worker sessions at once')
-  .option('--data-dir <dir>', 'where Maestro keeps its data (default: the OS app-data folder, or $MAESTRO_DATA_DIR)')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
   .option('-p, --plan <file>', 'use this plan (JSON) instead of an orchestrator')
-  .option('--planner <profile>', `the program the orchestrator that plans runs with: ${PROFILE_NAMES.join(', ')} (default: builtin with an API key, else the --profile when it is an agent CLI)`)
+  .option('--planner <profile>', `the program the orchestrator that plans runs with: ${PROFILE_NAMES.join(', ')} (default: builtin with an API key set or stored, else the --profile when it is an agent CLI)`)
   .option('--budget <usd>', 'stop starting sessions once this estimated cost is reached')
   .option('--json', 'print the final tree as JSON')
   .action(async (words: string[], o: import('./run').RunOptions) => {
@@ -178,7 +179,7 @@ program
   .description('serve the app to a browser (prints the URL with its access token)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port (0: any free port)', '0')
-  .option('--data-dir <dir>', 'where Maestro keeps its data')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
   .option('--workspace <dir>', 'the default workspace for new requests')
   .option(
     '--allow-remote [hostnames]',
