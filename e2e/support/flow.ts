@@ -94,7 +94,7 @@ export async function runUserFlow(o: FlowOptions): Promise<void> {
   await dialog.getByRole('button', { name: 'Remove key' }).click();
   await dialog.getByText('Using ANTHROPIC_API_KEY from the environment').waitFor();
 
-  await dialog.getByLabel('Default agent').selectOption('custom');
+  await dialog.getByLabel('New requests run with').selectOption('custom');
   await dialog.getByLabel('Custom agent command').fill(scenario.agentCommand);
   await shot('02-settings');
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
@@ -102,7 +102,7 @@ export async function runUserFlow(o: FlowOptions): Promise<void> {
 
   // ── the request: the box took the new defaults ─────────────────────────────────────────────
   const box = page.getByRole('form', { name: 'New request' });
-  expect(await box.getByLabel('Agent', { exact: true }).inputValue()).toBe('custom');
+  expect(await box.getByLabel('Runs with', { exact: true }).inputValue()).toBe('custom');
   expect(await box.getByLabel('Command', { exact: true }).inputValue()).toBe(scenario.agentCommand);
   await box.getByLabel('Workspace').fill(scenario.workspace);
   await box.getByLabel('Approve the plan before it runs').check();

@@ -48,6 +48,7 @@ describe('maestro CLI argument errors', () => {
     [['run', '--concurrency', 'lots', 'x'], /--concurrency takes a whole number from 1 to 64, not "lots"/],
     [['run', '--workspace', '/no/such/dir', 'x'], /the workspace \/no\/such\/dir is not a directory/],
     [['run', '--plan', '/no/such/plan.json', 'x'], /cannot read the plan \/no\/such\/plan.json/],
+    [['run', '--profile', 'claude', '--agent', 'codex', 'x'], /--agent is the older name of --profile: give one of them, not "claude" and "codex"/],
     [['plan', 'submit'], /which plan\? usage: maestro plan submit <file\|->/],
     [['task', 'show', '--limit', 'x', 'task-1'], /--limit takes a whole number/],
     [['task', 'start', 'a', '--id', 'b'], /two different ids given/],

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { CommandName, CommandParams, CommandResults } from '../../preload/contract';
+import { resolveDataDir } from '../core/paths';
 
 export class CliError extends Error {
   constructor(
@@ -26,16 +27,6 @@ export interface Endpoint {
   inSession: boolean;
 }
 
-export function dataDirFrom(opt?: string): string {
-  if (opt) return path.resolve(opt);
-  if (process.env.MAESTRO_DATA_DIR) return path.resolve(process.env.MAESTRO_DATA_DIR);
-  // Lazy: only commands that need the default data dir pay for computing it.
-  const home = process.env.HOME ?? process.env.USERPROFILE ?? '.';
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'maestro');
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'maestro');
-  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'maestro');
-}
-
 /**
  * The endpoint to talk to, or undefined when no session and no running instance is there. Inside a
  * session it is MAESTRO_API with MAESTRO_TOKEN or an error: never the data dir (see the top).
@@ -45,7 +36,7 @@ export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
   if (process.env.MAESTRO_API && !dataDirOpt) {
     return { url: process.env.MAESTRO_API, token: process.env.MAESTRO_TOKEN ?? '', inSession: true };
   }
-  const file = path.join(dataDirFrom(dataDirOpt), 'instance.json');
+  const file = path.join(resolveDataDir(dataDirOpt), 'instance.json');
   let info: { pid?: number; apiUrl?: string; adminToken?: string };
   try {
     info = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -78,7 +69,7 @@ export function requireEndpoint(dataDirOpt?: string): Endpoint {
   if (ep) return ep;
   throw new CliError(
     `no running Maestro found: this command works inside a worker session (MAESTRO_API is set there) ` +
-      `or with a running instance on ${dataDirFrom(dataDirOpt)} (start one with \`maestro serve\` or the app)`,
+      `or with a running instance on ${resolveDataDir(dataDirOpt)} (start one with \`maestro serve\` or the app)`,
   );
 }
 

@@ -4,11 +4,12 @@ import type { TaskDetail } from '../../preload/contract';
 import type { TreeSnapshot } from '../../preload/model';
 import { readDataDir } from '../core/engine/readonly';
 import { listRoots, taskDetail, treeSnapshot } from '../core/engine/views';
-import { CliError, dataDirFrom } from './client';
+import { resolveDataDir } from '../core/paths';
+import { CliError } from './client';
 import { stripControls } from './terminal-safe';
 
 function open(dataDirOpt: string | undefined) {
-  const dataDir = dataDirFrom(dataDirOpt);
+  const dataDir = resolveDataDir(dataDirOpt);
   const view = readDataDir(dataDir);
   for (const n of view.notices) process.stderr.write(`maestro: ${stripControls(n)}\n`);
   return { dataDir, ...view };

@@ -2,6 +2,7 @@
 // (index.ts) sends the report commands agents call most through a lighter path first (fast.ts).
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_MODEL, PROFILE_NAMES } from '../../preload/profiles';
 import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './client';
 import { quote } from '../core/text';
 import { formatTaskDetail, formatTree } from './format';
@@ -16,6 +17,7 @@ const program = new Command('maestro')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
+const DATA_DIR_HELP = 'where Maestro keeps its data (default: $MAESTRO_DATA_DIR, else the OS app-data folder, as the desktop app)';
 const idOption = () => new Option('--id <id>', 'the task id (same as the positional id)').hideHelp();
 const jsonOption = () => new Option('--json', 'print JSON');
 
@@ -172,12 +174,13 @@ program
   .command('run [request...]')
   .description('plan and carry out a request headless, with live progress; exits 0 when it COMPLETED')
   .option('-w, --workspace <dir>', 'the workspace the agents work in', process.cwd())
-  .option('-a, --agent <name>', 'agent profile for the workers: builtin, claude, codex, gemini, custom')
-  .option('-c, --agent-command <cmd>', 'command line for the custom agent ({prompt}, {promptFile} placeholders)')
+  .option('--profile <name>', `the agent program the workers run with: ${PROFILE_NAMES.join(', ')} (default: the settings' default)`)
+  .option('-a, --agent <name>', 'the older name of --profile')
+  .option('-c, --agent-command <cmd>', 'command line for the custom profile ({prompt}, {promptFile} placeholders); without --profile it means --profile custom')
   .option('-n, --concurrency <n>', 'worker sessions at once')
-  .option('--data-dir <dir>', 'where Maestro keeps its data (default: the OS app-data folder, or $MAESTRO_DATA_DIR)')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
   .option('-p, --plan <file>', 'use this plan (JSON) instead of an orchestrator')
-  .option('--planner <profile>', 'agent profile of the orchestrator: builtin (default with an API key), claude, codex, gemini, custom')
+  .option('--planner <profile>', `the program the orchestrator that plans runs with: ${PROFILE_NAMES.join(', ')} (default: builtin with an API key set or stored, else the --profile when it is an agent CLI)`)
   .option('--budget <usd>', 'stop starting sessions once this estimated cost is reached')
   .option('--json', 'print the final tree as JSON')
   .action(async (words: string[], o: import('./run').RunOptions) => {
@@ -194,7 +197,7 @@ program
   .description('serve the app to a browser (prints the URL with its access token)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port (0: any free port)', '0')
-  .option('--data-dir <dir>', 'where Maestro keeps its data')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
   .option('--workspace <dir>', 'the default workspace for new requests')
   .option(
     '--allow-remote [hostnames]',
@@ -213,7 +216,7 @@ program
   .requiredOption('--role <role>', 'worker or orchestrator')
   .option('--prompt-file <file>', 'the task prompt')
   .option('--system-file <file>', 'the system text (skills, persona, available agents)')
-  .option('--model <model>', 'the Claude model (default $MAESTRO_MODEL or claude-sonnet-5-5)')
+  .option('--model <model>', `the Claude model (default $MAESTRO_MODEL or ${DEFAULT_MODEL})`)
   .option('--max-tokens <n>', 'output tokens per reply (default 16000)')
   .option('--max-turns <n>', 'replies before the agent stops (default 60)')
   .action(async (o: import('./agent/index').AgentOptions) => {

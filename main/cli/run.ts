@@ -1,16 +1,22 @@
 // `maestro run`: headless orchestration to the end, with live progress in the terminal.
 import fs from 'node:fs';
+import { isProfileName } from '../../preload/profiles';
 import { ApiError } from '../../preload/wire';
 import type { Engine } from '../core/engine';
 import { DataDirInUseError, startInstance, type Instance } from '../core/instance';
 import type { TaskStatus, TaskView } from '../../preload/model';
-import { CliError, dataDirFrom } from './client';
+import { resolveDataDir } from '../core/paths';
+import { choosePlanner, chooseWorkerProfile, keylessPlanners } from '../core/planner';
+import { CliError } from './client';
 import { quote, shorten } from '../core/text';
 import { formatTree, paint } from './format';
 import { cleanLine, stripControls, terminalJson } from './terminal-safe';
 
 export interface RunOptions {
   workspace: string;
+  /** The agent program the workers run with (`--profile`). */
+  profile?: string;
+  /** The older name of --profile, still accepted. */
   agent?: string;
   agentCommand?: string;
   concurrency?: string;
@@ -21,13 +27,24 @@ export interface RunOptions {
   json?: boolean;
 }
 
-/** Which agent profile plans a request when no plan file is given. */
-export function choosePlanner(o: { planner?: string; agent?: string; agentCommand?: string }, env = process.env): string {
-  if (o.planner) return o.planner;
-  if (env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN) return 'builtin';
-  if (o.agent && ['claude', 'codex', 'gemini'].includes(o.agent)) return o.agent;
+/** --profile, or its older name --agent; both at once must agree. */
+export function profileOption(o: Pick<RunOptions, 'profile' | 'agent'>): string | undefined {
+  if (o.profile !== undefined && o.agent !== undefined && o.profile !== o.agent) {
+    throw new CliError(`--agent is the older name of --profile: give one of them, not "${o.profile}" and "${o.agent}"`, 2);
+  }
+  return o.profile ?? o.agent;
+}
+
+/** The engine's choice of planner (core/planner.ts) with what it knows: the settings and the API key (environment or stored). */
+function plannerFor(engine: Engine, o: RunOptions, agentProfile: string): string | undefined {
+  // An unknown profile: the engine refuses it with the list of profiles.
+  if (!o.planner && !isProfileName(agentProfile)) return undefined;
+  const keyAvailable = engine.secretsStatus().anthropicApiKey !== 'missing';
+  const planner = choosePlanner({ explicit: o.planner, agentProfile, keyAvailable });
+  if (planner) return planner;
   throw new CliError(
-    'who plans this request? pass --plan FILE, set ANTHROPIC_API_KEY for the built-in planner, or choose a planner agent with --planner claude|codex|gemini|custom',
+    `who plans this request? pass --plan FILE, set ANTHROPIC_API_KEY (or store a key in the settings) for the built-in planner, ` +
+      `or choose a planner agent with --planner ${keylessPlanners().join('|')}`,
     2,
   );
 }
@@ -54,7 +71,7 @@ function readPlan(file: string): unknown {
 }
 
 async function open(dataDirOpt: string | undefined): Promise<Instance> {
-  const dataDir = dataDirFrom(dataDirOpt);
+  const dataDir = resolveDataDir(dataDirOpt);
   try {
     return await startInstance({ dataDir });
   } catch (err) {
@@ -100,19 +117,20 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
   if (!fs.existsSync(o.workspace) || !fs.statSync(o.workspace).isDirectory()) {
     throw new CliError(`the workspace ${shorten(o.workspace, 200)} is not a directory`, 2);
   }
+  const profile = profileOption(o);
   const plan = o.plan ? readPlan(o.plan) : undefined;
-  const plannerProfile = plan === undefined ? choosePlanner(o) : undefined;
   const instance = await open(o.dataDir);
   for (const n of instance.engine.notices) process.stderr.write(`maestro: ${stripControls(n)}\n`);
   let rootId: string;
   try {
+    const agentProfile = chooseWorkerProfile({ explicit: profile, agentCommand: o.agentCommand, defaultProfile: instance.engine.getSettings().defaultAgentProfile });
     rootId = instance.engine.createRoot({
       request,
       workspace: o.workspace,
-      agentProfile: o.agent,
+      agentProfile,
       agentCommand: o.agentCommand,
       budgetUsd,
-      plannerProfile,
+      plannerProfile: plan === undefined ? plannerFor(instance.engine, o, agentProfile) : undefined,
       concurrency,
       // Headless: nobody is there to approve a plan.
       approvePlan: false,

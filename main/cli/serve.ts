@@ -1,10 +1,10 @@
 // `maestro serve`: the app in a browser — the engine, its local API, the built renderer and the WebSocket.
 import path from 'node:path';
 import { DataDirInUseError, startInstance } from '../core/instance';
-import { appRoot } from '../core/paths';
+import { appRoot, resolveDataDir } from '../core/paths';
 import { isLoopbackHost } from '../core/api/guard';
 import { startUiServer } from '../server/server';
-import { CliError, dataDirFrom } from './client';
+import { CliError } from './client';
 import { stripControls } from './terminal-safe';
 
 export interface ServeOptions {
@@ -25,7 +25,7 @@ export async function serveCommand(o: ServeOptions): Promise<void> {
   if (o.workspace) process.chdir(path.resolve(o.workspace));
   let instance;
   try {
-    instance = await startInstance({ dataDir: dataDirFrom(o.dataDir) });
+    instance = await startInstance({ dataDir: resolveDataDir(o.dataDir) });
   } catch (err) {
     if (err instanceof DataDirInUseError) throw new CliError(`${err.message}; pass another --data-dir`);
     throw err;

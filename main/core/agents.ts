@@ -2,6 +2,7 @@
 // prompt and skills into a command line; the engine never special-cases an agent anywhere else.
 import fs from 'node:fs';
 import path from 'node:path';
+import { AGENT_PROFILE_LIST, type ProfileInfo, type ProfileName } from '../../preload/profiles';
 
 export interface LaunchContext {
   role: 'worker' | 'orchestrator';
@@ -34,18 +35,14 @@ export interface AgentLaunch {
   requires?: string;
 }
 
-export interface AgentProfile {
-  name: string;
-  label: string;
+/** How a profile is started; its name, label and traits are in preload/profiles.ts. */
+interface Launcher {
   /** What to install when the executable is missing. */
   install: string;
-  /**
-   * An interactive program that does not exit by itself when its work is done: Maestro ends its
-   * session gracefully once every subtask of the session is reported (or the plan is accepted).
-   */
-  interactive: boolean;
   build(ctx: LaunchContext): AgentLaunch;
 }
+
+export interface AgentProfile extends ProfileInfo, Launcher {}
 
 /** Quotes a string for POSIX sh. */
 export function shellQuote(s: string): string {
@@ -158,10 +155,7 @@ function claudeSkillsPlugin(ctx: LaunchContext, dir: string): string | undefined
   return plugin;
 }
 
-const claude: AgentProfile = {
-  name: 'claude',
-  interactive: true,
-  label: 'Claude Code',
+const claude: Launcher = {
   install: 'npm install -g @anthropic-ai/claude-code',
   build(ctx) {
     const files = claudeSessionFiles(ctx);
@@ -182,10 +176,7 @@ const claude: AgentProfile = {
 // files, so the skills text and the task go in as the first message; custom skills are listed in it
 // with their paths, for the agent to read when they apply.
 
-const codex: AgentProfile = {
-  name: 'codex',
-  interactive: true,
-  label: 'Codex CLI',
+const codex: Launcher = {
   install: 'npm install -g @openai/codex',
   build(ctx) {
     return {
@@ -205,10 +196,7 @@ const codex: AgentProfile = {
   },
 };
 
-const gemini: AgentProfile = {
-  name: 'gemini',
-  interactive: true,
-  label: 'Gemini CLI',
+const gemini: Launcher = {
   install: 'npm install -g @google/gemini-cli',
   build(ctx) {
     return {
@@ -220,10 +208,7 @@ const gemini: AgentProfile = {
   },
 };
 
-const custom: AgentProfile = {
-  name: 'custom',
-  interactive: false,
-  label: 'Custom command',
+const custom: Launcher = {
   install: 'a command line in the settings or --agent-command',
   build(ctx) {
     if (!ctx.customCommand?.trim()) {
@@ -234,10 +219,7 @@ const custom: AgentProfile = {
   },
 };
 
-const builtin: AgentProfile = {
-  name: 'builtin',
-  interactive: false,
-  label: 'Built-in agent',
+const builtin: Launcher = {
   install: 'an Anthropic API key in the settings or ANTHROPIC_API_KEY',
   build(ctx) {
     const args = [...ctx.maestro.args, 'agent', '--role', ctx.role, '--prompt-file', ctx.promptFile, '--system-file', ctx.systemFile];
@@ -246,8 +228,11 @@ const builtin: AgentProfile = {
   },
 };
 
+const LAUNCHERS: Record<ProfileName, Launcher> = { builtin, claude, codex, gemini, custom };
+
+/** Every profile of preload/profiles.ts with the way to start it. */
 export const AGENT_PROFILES: ReadonlyMap<string, AgentProfile> = new Map(
-  [builtin, claude, codex, gemini, custom].map((p) => [p.name, p]),
+  AGENT_PROFILE_LIST.map((info) => [info.name, { ...info, ...LAUNCHERS[info.name] }]),
 );
 
 export class AgentUnavailableError extends Error {

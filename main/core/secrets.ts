@@ -34,3 +34,12 @@ export class FileSecretStore implements SecretStore {
     fs.renameSync(tmp, this.file);
   }
 }
+
+/** Whether the built-in agent has a key: the environment's (it wins, sessions get it) or a stored one. */
+export function anthropicKeySource(
+  env: Readonly<Record<string, string | undefined>>,
+  stored: Pick<SecretStore, 'get'>,
+): 'environment' | 'stored' | 'missing' {
+  if (env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN) return 'environment';
+  return stored.get() ? 'stored' : 'missing';
+}

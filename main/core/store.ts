@@ -14,6 +14,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../preload/contract';
+import { DEFAULT_MODEL, DEFAULT_PROFILE } from '../../preload/profiles';
 import type { RootOptions, SessionInfo, Task, TimelineEvent } from '../../preload/model';
 
 /**
@@ -112,9 +113,9 @@ export function migrateRootDocument(raw: Record<string, unknown>): RootDocument 
 
 export const DEFAULT_SETTINGS: Settings = {
   concurrency: 3,
-  defaultAgentProfile: 'builtin',
+  defaultAgentProfile: DEFAULT_PROFILE,
   customAgentCommand: '',
-  model: 'claude-sonnet-5-5',
+  model: DEFAULT_MODEL,
   maxTokens: 16_000,
   maxTurns: 60,
   approvePlans: false,

@@ -24,6 +24,7 @@ import { ClientBridge } from '../core/api/bridge';
 import { toApiError } from '../core/api/dispatcher';
 import { fileInside } from '../core/api/guard';
 import { startInstance, type Instance } from '../core/instance';
+import { resolveDataDir } from '../core/paths';
 import type { DocumentFileFactory } from '../core/store';
 import { createSecretStore } from './secrets';
 import { APP_ORIGIN, APP_SCHEME, CSP, isAppUrl, isSafeExternalUrl } from './security';
@@ -77,7 +78,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  const dataDir = process.env.MAESTRO_DATA_DIR ?? path.join(app.getPath('userData'), 'data');
+  // The same rule as the CLI's (core/paths.ts), not Electron's userData: `maestro` in a terminal finds this instance.
+  const dataDir = resolveDataDir();
   // The API key is encrypted with the OS keychain (safeStorage is usable once the app is ready).
   instance = await startInstance({ dataDir, files: electronStoreFactory, secrets: createSecretStore(dataDir, safeStorage) });
   serveRendererProtocol();

@@ -1,5 +1,6 @@
 // Connection problems, a missing API key and engine notices, as banners above the work area.
 import type { Notice } from '../store/store';
+import { profileInfo } from '../../preload/profiles';
 import { useApp, useServices } from '../services';
 
 /** Notices that a setting can fix (no API key, nothing that can plan) get a button to the settings. */
@@ -38,8 +39,8 @@ function NoticeBanner({ notice }: { notice: Notice }) {
 export function Banners() {
   const connection = useApp((s) => s.connection);
   const notices = useApp((s) => s.notices);
-  // The built-in agent is the default and there is no key anywhere: nothing could plan or work.
-  const noKey = useApp((s) => s.secrets?.anthropicApiKey === 'missing' && s.settings?.defaultAgentProfile === 'builtin');
+  // The default profile needs the API key (the built-in agent) and there is none: nothing could plan or work.
+  const noKey = useApp((s) => s.secrets?.anthropicApiKey === 'missing' && !!profileInfo(s.settings?.defaultAgentProfile ?? '')?.needsApiKey);
   const openSettings = useApp((s) => s.setSettingsOpen);
 
   return (

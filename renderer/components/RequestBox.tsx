@@ -1,14 +1,7 @@
-// The request box: what to do, where, and which agent program runs the workers.
+// The request box: what to do, where, and which agent program the workers run with.
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { AGENT_PROFILE_LIST, DEFAULT_PROFILE, profileInfo } from '../../preload/profiles';
 import { useApp, useServices } from '../services';
-
-export const AGENT_PROFILES = [
-  { value: 'builtin', label: 'Built-in agent' },
-  { value: 'claude', label: 'Claude Code' },
-  { value: 'codex', label: 'Codex' },
-  { value: 'gemini', label: 'Gemini CLI' },
-  { value: 'custom', label: 'Custom command' },
-] as const;
 
 export function RequestBox({ standalone = false }: { standalone?: boolean }) {
   const { controller } = useServices();
@@ -22,7 +15,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
 
   const [request, setRequest] = useState('');
   const [workspace, setWorkspace] = useState(prefs.lastWorkspace || currentWorkspace);
-  const [profile, setProfile] = useState(prefs.lastAgentProfile || settings?.defaultAgentProfile || 'builtin');
+  const [profile, setProfile] = useState(prefs.lastAgentProfile || settings?.defaultAgentProfile || DEFAULT_PROFILE);
   const [command, setCommand] = useState(settings?.customAgentCommand ?? '');
   const [approveFirst, setApproveFirst] = useState(settings?.approvePlans ?? false);
   const [busy, setBusy] = useState(false);
@@ -110,13 +103,13 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
           />
         </div>
         <div className="field">
-          <label htmlFor={ids.profile}>Agent</label>
+          <label htmlFor={ids.profile}>Runs with</label>
           <select id={ids.profile} value={profile} onChange={(e) => {
               touched.current.profile = true;
               setProfile(e.target.value);
             }} disabled={busy}>
-            {AGENT_PROFILES.map((p) => (
-              <option key={p.value} value={p.value}>
+            {AGENT_PROFILE_LIST.map((p) => (
+              <option key={p.name} value={p.name}>
                 {p.label}
               </option>
             ))}
@@ -150,9 +143,9 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
           </div>
         ) : null}
       </div>
-      {profile === 'builtin' && noKey ? (
+      {profileInfo(profile)?.needsApiKey && noKey ? (
         <p className="form-problem request-warning">
-          The built-in agent needs an Anthropic API key.{' '}
+          The {profileInfo(profile)!.label.toLowerCase()} needs an Anthropic API key.{' '}
           <button type="button" className="btn btn-small" onClick={() => setSettingsOpen(true)}>
             Open settings
           </button>

@@ -4,7 +4,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AppInfo, SecretsStatus, Settings } from '../../preload/contract';
 import { useApp, useServices } from '../services';
-import { AGENT_PROFILES } from './RequestBox';
+import { AGENT_PROFILE_LIST } from '../../preload/profiles';
 
 type Draft = { [K in keyof Settings]: Settings[K] extends number ? string : Settings[K] };
 
@@ -216,10 +216,10 @@ export function SettingsDialog() {
             <fieldset>
               <legend>Agents</legend>
               <div className="field">
-                <label htmlFor={fid('profile')}>Default agent</label>
+                <label htmlFor={fid('profile')}>New requests run with</label>
                 <select id={fid('profile')} value={draft.defaultAgentProfile} onChange={(e) => update('defaultAgentProfile', e.target.value)}>
-                  {AGENT_PROFILES.map((p) => (
-                    <option key={p.value} value={p.value}>
+                  {AGENT_PROFILE_LIST.map((p) => (
+                    <option key={p.name} value={p.name}>
                       {p.label}
                     </option>
                   ))}

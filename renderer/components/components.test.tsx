@@ -11,6 +11,7 @@ import { createStore } from 'zustand/vanilla';
 import { createAppStore, type AppState, type AppStore } from '../store/store';
 import { TerminalRouter } from '../terminal/router';
 import type { Settings } from '../../preload/contract';
+import { AGENT_PROFILE_LIST } from '../../preload/profiles';
 import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
 import { RequestBox } from './RequestBox';
@@ -216,5 +217,19 @@ describe('other views', () => {
     const controls = els.filter((e) => ['textarea', 'input', 'select'].includes(e.tag));
     expect(controls.length).toBeGreaterThanOrEqual(3);
     for (const c of controls) expect(labelled.has(c.attrs.id)).toBe(true);
+  });
+
+  it('the request box offers every agent profile of preload/profiles.ts under "Runs with"', () => {
+    const store = createAppStore();
+    store.getState().setSettings(makeSettings({ defaultAgentProfile: 'codex' }));
+    const els = elements(render(store, <RequestBox />));
+    const label = els.find((e) => e.tag === 'label' && e.text === 'Runs with');
+    expect(label).toBeDefined();
+    const select = els.findIndex((e) => e.tag === 'select' && e.attrs.id === label!.attrs.for);
+    expect(select).toBeGreaterThanOrEqual(0);
+    const after = els.slice(select + 1);
+    const options = after.slice(0, after.findIndex((e) => e.tag !== 'option'));
+    expect(options.map((o) => [o.attrs.value, o.text])).toEqual(AGENT_PROFILE_LIST.map((p) => [p.name, p.label]));
+    expect(options.find((o) => 'selected' in o.attrs)?.attrs.value).toBe('codex');
   });
 });

@@ -59,10 +59,13 @@ export function makeSession(partial: Partial<SessionInfo> & { id: string; rootId
   };
 }
 
-/** Recomputes status, progress and usage of every view from the leaves up, with the engine's own rule (preload/tree.ts). */
-export function aggregate(tasks: Map<string, TaskView>, rootId: string): void {
-  const agg = aggregateTree(tasks, rootId);
-  for (const [id, a] of agg) {
+/**
+ * Recomputes status, progress and usage below `rootId` with the engine's own rule
+ * (preload/tree.ts), so tests and screenshots show only states the engine can produce. `active`: ids of
+ * tasks with a live session (a group being worked on is IN_PROGRESS before its first report).
+ */
+export function aggregate(tasks: Map<string, TaskView>, rootId: string, active: ReadonlySet<string> = new Set()): void {
+  for (const [id, a] of aggregateTree(tasks, rootId, active)) {
     const t = tasks.get(id)!;
     tasks.set(id, { ...t, status: a.status, progress: { done: a.done, total: a.total }, totalUsage: a.usage });
   }

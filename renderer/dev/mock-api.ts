@@ -13,6 +13,7 @@ import type {
   TaskDetail,
 } from '../../preload/contract';
 import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
+import { DEFAULT_MODEL } from '../../preload/profiles';
 import { ApiError } from '../../preload/wire';
 import { aggregate, buildTree, makeSession, makeTask, summaryOf } from './fixtures';
 
@@ -58,7 +59,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     concurrency: 4,
     defaultAgentProfile: 'claude',
     customAgentCommand: '',
-    model: 'claude-sonnet-4-5',
+    model: DEFAULT_MODEL,
     maxTokens: 8192,
     maxTurns: 80,
     approvePlans: false,
@@ -82,8 +83,12 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     emit('timeline.event', { rootId: root.id, event: ev });
   };
 
+  /** Tasks with a live session, as the engine passes them to the aggregation. */
+  const activeTasks = (root: MockRoot) =>
+    new Set([...sessions.values()].filter((s) => s.rootId === root.id && (s.status === 'running' || s.status === 'starting')).map((s) => s.taskId));
+
   const publish = (root: MockRoot) => {
-    aggregate(root.tasks, root.id);
+    aggregate(root.tasks, root.id, activeTasks(root));
     emit('tasks.changed', { rootId: root.id, tasks: [...root.tasks.values()] });
     emit('roots.changed', { roots: summaries() });
   };
@@ -177,7 +182,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     ['Fix the race in the session cookie', 'COMPLETED'],
   ]);
   old.tasks.set(old.id, { ...old.tasks.get(old.id)!, status: 'COMPLETED', createdAt: Date.now() - 86_400_000 * 2 });
-  aggregate(old.tasks, old.id);
+  aggregate(old.tasks, old.id, activeTasks(old));
 
   const main = makeRoot('demo', 'Add billing to the web shop', 'Add Stripe billing: a checkout endpoint, webhooks, a billing page and the migrations, with tests.', '/home/dev/webshop');
   const g1 = addGroup(main, 'g1', 'Design the billing model', 'architect', [
@@ -209,7 +214,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
   spawn(main, main.tasks.get(g3.id)!, 'running');
   spawn(main, main.tasks.get(g4.id)!, 'exited', 1);
   main.tasks.set(g4.id, { ...main.tasks.get(g4.id)!, status: 'FAILED', result: 'A subtask failed: migration 0042.' });
-  aggregate(main.tasks, main.id);
+  aggregate(main.tasks, main.id, activeTasks(main));
   addEvent(main, { taskId: `${g2.id}-s1`, type: 'log', message: 'POST /checkout returns a session URL; 6 tests added' });
   addEvent(main, { taskId: `${g4.id}-s2`, type: 'error', message: 'migration 0042 failed: column "email" already exists' });
 
@@ -262,7 +267,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     sessions.set(s.id, s);
     const t = root.tasks.get(root.id)!;
     root.tasks.set(root.id, { ...t, sessionIds: [...t.sessionIds, s.id] });
-    logs.set(s.id, `${c('1;36', '◆ maestro agent')} ${c('2', 'orchestrator · claude-sonnet-4-5')}\r\n\r\n`);
+    logs.set(s.id, `${c('1;36', '◆ maestro agent')} ${c('2', `orchestrator · ${settings.model}`)}\r\n\r\n`);
     const steps = ['list_files .', 'read_file README.md', 'search /TODO/ in src', 'read_file src/index.ts'];
     steps.forEach((step, i) => setTimeout(() => log(s.id, `${c('35', '▸')} ${step}\r\n`), 400 * (i + 1)));
     emit('session.changed', s);

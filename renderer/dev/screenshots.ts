@@ -82,7 +82,7 @@ try {
   // 6. New request: the box, then Ctrl+Enter creates and selects the root.
   await page.getByRole('button', { name: 'New request' }).click();
   await page.getByLabel('What should the agents do?').fill('Add CSV export to the orders page');
-  await page.getByLabel('Agent', { exact: true }).selectOption('custom');
+  await page.getByLabel('Runs with', { exact: true }).selectOption('custom');
   await page.getByLabel('Command', { exact: true }).fill('my-agent --yolo');
   await shot(page, '06-new-request');
   await page.getByLabel('What should the agents do?').press('Control+Enter');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENT_PROFILES, resolveLaunch, type LaunchContext } from '../../main/core/agents';
+import { AGENT_PROFILE_LIST } from '../../preload/profiles';
 import { tmpDir } from '../helpers';
 import { REAL_RUN_TIMEOUT_MS } from './run-helpers';
 
@@ -37,6 +38,15 @@ function context(role: LaunchContext['role'], withSkills = false): LaunchContext
 }
 
 const build = (name: string, ctx: LaunchContext) => AGENT_PROFILES.get(name)!.build(ctx);
+
+describe('the profiles of preload/profiles.ts', () => {
+  it('are exactly the ones the engine can start, with the same label and traits', () => {
+    expect([...AGENT_PROFILES.values()].map(({ name, label, needsApiKey, interactive }) => ({ name, label, needsApiKey, interactive }))).toEqual(
+      AGENT_PROFILE_LIST.map(({ name, label, needsApiKey, interactive }) => ({ name, label, needsApiKey, interactive })),
+    );
+    for (const p of AGENT_PROFILES.values()) expect(p.install).not.toBe('');
+  });
+});
 
 describe('the builtin profile', () => {
   it('runs `maestro agent` with the role, the files and the LLM settings', () => {

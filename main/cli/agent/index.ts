@@ -2,6 +2,7 @@
 // group or as the orchestrator that plans a request, and talks to Maestro through the session's API.
 import fs from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
+import { DEFAULT_MODEL } from '../../../preload/profiles';
 import { CliError, requireEndpoint } from '../client';
 import { MaestroLink, type AgentContext } from './context';
 import { runOrchestrator } from './orchestrator';
@@ -9,7 +10,6 @@ import { Screen } from './screen';
 import { killRunningCommands } from './tools';
 import { runWorker } from './worker';
 
-export const DEFAULT_MODEL = 'claude-sonnet-5-5';
 export const DEFAULT_MAX_TOKENS = 16_000;
 export const DEFAULT_MAX_TURNS = 60;
 

@@ -6,7 +6,7 @@ import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } fro
 import { ApiError } from '../../../preload/wire';
 import { TypedEmitter } from '../events';
 import { appVersion, builtinSkillsDir } from '../paths';
-import { FileSecretStore, type SecretStore } from '../secrets';
+import { anthropicKeySource, FileSecretStore, type SecretStore } from '../secrets';
 import { loadSkills, type SkillSet } from '../skills';
 import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
 import { SessionManager, type SessionExit } from '../sessions/manager';
@@ -204,9 +204,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   secretsStatus(): SecretsStatus {
     const env = this.opts.baseEnv ?? process.env;
     // The environment's key wins: it is the one sessions get (see sessions/launch.ts).
-    const stored = !!this.secrets.get();
-    const anthropicApiKey = env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN ? 'environment' : stored ? 'stored' : 'missing';
-    return { anthropicApiKey, stored, storage: this.secrets.kind };
+    return { anthropicApiKey: anthropicKeySource(env, this.secrets), stored: !!this.secrets.get(), storage: this.secrets.kind };
   }
   setApiKey(key: string | null): SecretsStatus {
     this.secrets.set(key ?? undefined);

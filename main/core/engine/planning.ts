@@ -5,6 +5,7 @@ import { ApiError } from '../../../preload/wire';
 import type { RootOptions } from '../../../preload/model';
 import { AGENT_PROFILES } from '../agents';
 import { topologicalGroups, validatePlan, PlanValidationError } from '../plan';
+import { choosePlanner, chooseWorkerProfile } from '../planner';
 import { agentNames } from '../skills';
 import { ROOT_SCHEMA_VERSION } from '../store';
 import { commit, type Core } from './core';
@@ -24,12 +25,6 @@ export interface CreateParams {
   plan?: unknown;
 }
 
-/** The planner of a new request when none is named: the built-in one with an API key, else an interactive agent CLI. */
-export function defaultPlanner(core: Core, agentProfile: string): string | undefined {
-  if (core.secretsStatus().anthropicApiKey !== 'missing') return 'builtin';
-  return AGENT_PROFILES.get(agentProfile)?.interactive ? agentProfile : undefined;
-}
-
 function knownAgents(core: Core, workspace: string): string[] {
   return agentNames(core.skillsFor(workspace));
 }
@@ -41,13 +36,16 @@ export function createRequest(core: Core, params: CreateParams): string {
   if (!fs.existsSync(workspace) || !fs.statSync(workspace).isDirectory()) {
     throw new ApiError('bad-request', `the workspace "${workspace}" is not a directory`);
   }
-  const agentProfile = params.agentProfile ?? (params.agentCommand ? 'custom' : settings.defaultAgentProfile);
+  const agentProfile = chooseWorkerProfile({ explicit: params.agentProfile, agentCommand: params.agentCommand, defaultProfile: settings.defaultAgentProfile });
   const options: RootOptions = {
     workspace,
     agentProfile,
     agentCommand: params.agentCommand ?? (agentProfile === 'custom' ? settings.customAgentCommand || undefined : undefined),
     budgetUsd: params.budgetUsd,
-    plannerProfile: params.plan === undefined ? (params.plannerProfile ?? defaultPlanner(core, agentProfile)) : undefined,
+    plannerProfile:
+      params.plan === undefined
+        ? choosePlanner({ explicit: params.plannerProfile, agentProfile, keyAvailable: core.secretsStatus().anthropicApiKey !== 'missing' })
+        : undefined,
     approvePlan: params.approvePlan ?? settings.approvePlans,
     concurrency: params.concurrency,
   };
