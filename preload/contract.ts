@@ -81,6 +81,31 @@ export interface SecretsStatus {
   storage: 'os-keychain' | 'file-0600';
 }
 
+/** One file of a diff. */
+export interface DiffFile {
+  file: string;
+  /** The old path of a rename. */
+  from?: string;
+  added: number;
+  deleted: number;
+  binary: boolean;
+}
+
+export interface DiffResult {
+  /** What was compared: a group's branch since it started, or the request's integration branch against its base. */
+  scope: 'group' | 'request';
+  /** The branch whose changes these are, and what they are compared with. */
+  branch: string;
+  base: string;
+  files: DiffFile[];
+  /** The unified diff (absent with `stat: true`). */
+  patch?: string;
+}
+
+export type ApplyResult =
+  | { ok: true; branch: string; before: string; after: string; files: string[]; alreadyApplied: boolean }
+  | { ok: false; reason: 'not-repository' | 'other-repository' | 'detached' | 'dirty' | 'staged' | 'conflict' | 'failed'; message: string; files: string[] };
+
 export interface TaskDetail {
   task: TaskView;
   subtasks: TaskView[];
@@ -147,6 +172,14 @@ export const commandSchemas = {
   'session.detach': z.object({ sessionId: id }),
   /** The client's terminal has parsed this many more chars of the session (flow control). */
   'session.ack': z.object({ sessionId: id, chars: z.number().int().min(0) }),
+  /** What a group's branch changed since it started (a subtask: its group's; the request: the integration branch against its base). */
+  'task.diff': z.object({ id, stat: z.boolean().default(false) }),
+  /** Runs a COMPLETED group again with a note: a new session on the same branch; its changes merge again. */
+  'task.redo': z.object({ id, note: text('the note', 20_000) }),
+  /** Merges the request's integration branch into the workspace's current branch (never switches branch). */
+  'roots.apply': z.object({ rootId: id }),
+  /** Deletes the request's branches and worktrees. */
+  'roots.discard': z.object({ rootId: id }),
   /** Facts about the running app: its data folder and version (read-only). */
   'app.info': z.object({}).default({}),
   'settings.get': z.object({}).default({}),
@@ -172,6 +205,10 @@ export interface CommandResults {
   'usage.record': { ok: true; costUsd?: number };
   'plan.submit': TreeSnapshot;
   'plan.approve': TreeSnapshot;
+  'task.diff': DiffResult;
+  'task.redo': { rootId: string; groupId: string };
+  'roots.apply': ApplyResult;
+  'roots.discard': { removedWorktrees: string[]; deletedBranches: string[]; kept: { branch: string; reason: string }[] };
   'secrets.status': SecretsStatus;
   'secrets.setApiKey': SecretsStatus;
   'session.stop': SessionInfo;

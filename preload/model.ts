@@ -56,6 +56,24 @@ export interface RootOptions {
   concurrency?: number;
   /** The plan waits for a person's approval before any worker starts. */
   approvePlan?: boolean;
+  /**
+   * `worktree`: each group works in its own git worktree and branch, merged into the request's
+   * integration branch in dependency order (the default in a git repository); `in-place`: every
+   * session works in the workspace itself.
+   */
+  isolation?: 'worktree' | 'in-place';
+}
+
+/** A request's git integration, as the views show it (absent for in-place requests). */
+export interface RequestGitView {
+  integrationBranch: string;
+  baseCommit: string;
+  /** The user's branch when the request started (where `apply` merges by default). */
+  baseBranch: string;
+  /** Per group plan id: its branch and how its integration stands. */
+  groups: Record<string, { branch: string; state: 'working' | 'merged' | 'conflict' | 'resolving'; files?: string[] }>;
+  /** The request's changes were merged into the user's branch. */
+  applied?: boolean;
 }
 
 export type TimelineEventType =
@@ -134,6 +152,9 @@ export interface TreeSnapshot {
   options: RootOptions;
   /** The plan is there and waits for approval (`plan.approve`). */
   awaitingApproval: boolean;
+  /** The request's branches (worktree isolation), or a warning that workers share the workspace. */
+  git?: RequestGitView;
+  isolationWarning?: string;
   tasks: TaskView[];
   sessions: SessionInfo[];
 }
