@@ -92,6 +92,8 @@ export function reportError(err: unknown): void {
     process.exitCode = err.exitCode;
     return;
   }
-  process.stderr.write(`maestro: ${stripControls((err as Error).stack ?? String(err))}\n`);
+  // A data dir that cannot be written is the user's to fix: the message says what, a stack would not help.
+  const plain = (err as Error)?.name === 'DataDirError';
+  process.stderr.write(`maestro: ${stripControls(plain ? (err as Error).message : ((err as Error).stack ?? String(err)))}\n`);
   process.exitCode = 1;
 }

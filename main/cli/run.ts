@@ -92,13 +92,23 @@ async function drive(instance: Instance, rootId: string, json: boolean): Promise
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  let status: TaskStatus;
+  let status: TaskStatus | 'HALTED';
+  let offHalt = () => {};
+  const halted = new Promise<'HALTED'>((resolve) => (offHalt = engine.on('engine.halted', () => resolve('HALTED'))));
   try {
-    status = await engine.waitForSettled(rootId);
+    status = engine.haltedBecause ? 'HALTED' : await Promise.race([engine.waitForSettled(rootId), halted]);
   } finally {
+    offHalt();
     progress.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+  }
+  if (status === 'HALTED') {
+    const why = engine.haltedBecause;
+    await instance.close().catch(() => undefined);
+    process.stderr.write(`maestro: ${why}\nmaestro: stopped: what was reported before is saved; make room or fix the data dir, then carry on with \`maestro retry ${rootId}\`\n`);
+    process.stdout.write(`${rootId}\n`);
+    return 1;
   }
   const tree = engine.tree(rootId);
   await instance.close();

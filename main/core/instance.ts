@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startApiServer, type ApiServer } from './api/http';
 import { Engine, type EngineOptions } from './engine';
 import { newToken } from './ids';
+import { assertWritable, DataDirError } from './store';
 
 export interface InstanceInfo {
   pid: number;
@@ -54,13 +55,27 @@ export interface Instance {
 export async function startInstance(opts: EngineOptions & { port?: number }): Promise<Instance> {
   const running = findInstance(opts.dataDir);
   if (running) throw new DataDirInUseError(running, opts.dataDir);
+  // A data dir that cannot be written is said at once, before anything starts (a read-only folder, a full disk).
+  assertWritable(opts.dataDir);
   const engine = new Engine(opts);
   const adminToken = newToken();
-  const api = await startApiServer(engine, { adminToken, port: opts.port });
+  let api: ApiServer;
+  try {
+    api = await startApiServer(engine, { adminToken, port: opts.port });
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
   engine.apiUrl = api.url;
   const info: InstanceInfo = { pid: process.pid, apiUrl: api.url, adminToken, startedAt: Date.now() };
   const file = instanceFile(opts.dataDir);
-  fs.writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
+  try {
+    fs.writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
+  } catch (err) {
+    await api.close();
+    await engine.close();
+    throw new DataDirError(opts.dataDir, 'instance.json', err);
+  }
   let closed = false;
   return {
     engine,

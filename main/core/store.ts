@@ -65,6 +65,50 @@ export const confFactory: DocumentFileFactory = <T extends Record<string, unknow
 
 export const ROOT_SCHEMA_VERSION = 1;
 
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+};
+
+/** A write to the data dir failed: the message says where and why, for people (no stack needed). */
+export class DataDirError extends Error {
+  readonly code: string | undefined;
+  constructor(dataDir: string, what: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException)?.code;
+    const why = code ? `${ERRNO_TEXT[code] ?? (cause as Error).message} (${code})` : (cause as Error)?.message ?? String(cause);
+    super(`cannot write to the data dir ${dataDir} (${what}): ${why}`);
+    this.name = 'DataDirError';
+    this.code = code;
+  }
+}
+
+/** Throws a DataDirError unless a file can be created, written, synced and removed in `dataDir`. */
+export function assertWritable(dataDir: string): void {
+  const probe = path.join(dataDir, `.write-probe-${process.pid}`);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const fd = fs.openSync(probe, 'w', 0o600);
+    try {
+      fs.writeSync(fd, 'maestro');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.unlinkSync(probe);
+  } catch (err) {
+    try {
+      fs.unlinkSync(probe);
+    } catch {
+      // never created
+    }
+    throw new DataDirError(dataDir, 'checking it is writable', err);
+  }
+}
+
 export interface RootDocument {
   schemaVersion: number;
   rootId: string;
@@ -154,8 +198,12 @@ export class DataStore {
     this.sessionsDir = path.join(dataDir, 'sessions');
     this.corruptDir = path.join(dataDir, 'corrupt');
     if (readOnly) return;
-    for (const dir of [dataDir, this.rootsDir, this.timelinesDir, this.sessionsDir]) {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      for (const dir of [dataDir, this.rootsDir, this.timelinesDir, this.sessionsDir]) {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      }
+    } catch (err) {
+      throw new DataDirError(dataDir, 'creating its folders', err);
     }
   }
 
@@ -233,9 +281,22 @@ export class DataStore {
     return out;
   }
 
+  /** One request's snapshot as on disk (undefined when missing or unreadable: nothing is moved). */
+  readRoot(rootId: string): RootDocument | undefined {
+    try {
+      return migrateRootDocument(JSON.parse(fs.readFileSync(path.join(this.rootsDir, `${rootId}.json`), 'utf8')) as Record<string, unknown>);
+    } catch {
+      return undefined;
+    }
+  }
+
   saveRoot(doc: RootDocument): void {
     if (this.readOnly) throw new Error('this data store is read-only');
-    this.rootFile(doc.rootId).store = doc as RootDocument & Record<string, unknown>;
+    try {
+      this.rootFile(doc.rootId).store = doc as RootDocument & Record<string, unknown>;
+    } catch (err) {
+      throw new DataDirError(this.dataDir, `the snapshot of ${doc.rootId}`, err);
+    }
   }
 
   /** A request document that breaks its invariants: moved to corrupt/ with a notice (reported only when read-only). */
@@ -262,13 +323,30 @@ export class DataStore {
     if (this.readOnly) throw new Error('this data store is read-only');
     let fd = this.timelineFds.get(rootId);
     if (fd === undefined) {
-      fd = fs.openSync(path.join(this.timelinesDir, `${rootId}.jsonl`), 'a', 0o600);
+      try {
+        fd = fs.openSync(path.join(this.timelinesDir, `${rootId}.jsonl`), 'a', 0o600);
+      } catch (err) {
+        throw new DataDirError(this.dataDir, `the journal of ${rootId}`, err);
+      }
       this.timelineFds.set(rootId, fd);
     }
     let text = '';
     for (const l of lines) text += JSON.stringify(l) + '\n';
-    fs.writeSync(fd, text);
-    fs.fdatasyncSync(fd);
+    const bytes = Buffer.from(text);
+    const start = fs.fstatSync(fd).size;
+    try {
+      let off = 0;
+      while (off < bytes.length) off += fs.writeSync(fd, bytes, off);
+      fs.fdatasyncSync(fd);
+    } catch (err) {
+      // A partial line would be a torn record in the middle of the journal once writes work again.
+      try {
+        fs.ftruncateSync(fd, start);
+      } catch {
+        // the next load skips a torn last line
+      }
+      throw new DataDirError(this.dataDir, `the journal of ${rootId}`, err);
+    }
   }
 
   /** Reads a request's journal; a torn last line (crash mid-write) is skipped, other bad lines are reported. */

@@ -10,6 +10,10 @@ import type { Requests, RootState } from './state';
 export interface EngineInternalEvents extends EngineEvents {
   /** A root has nothing running and nothing left that can start: it is done, failed or waits for a person. */
   'root.settled': { rootId: string; status: TaskStatus };
+  /** A write to the data dir failed: no new work starts until it can write again (`message` says why). */
+  'engine.halted': { message: string };
+  /** Writes work again after a halt. */
+  'engine.resumed': Record<string, never>;
 }
 
 export interface Core {

@@ -8,7 +8,7 @@ import { TypedEmitter } from '../events';
 import { appVersion, builtinSkillsDir } from '../paths';
 import { anthropicKeySource, FileSecretStore, type SecretStore } from '../secrets';
 import { loadSkills, type SkillSet } from '../skills';
-import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
+import { assertWritable, DataDirError, DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
 import { SessionManager, type SessionExit } from '../sessions/manager';
 import type { Attachment } from '../sessions/attach';
 import { writeLauncher } from '../sessions/launch';
@@ -57,6 +57,9 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   private currentSettings: Settings;
   private scheduled = false;
   private closed = false;
+  /** Why writes fail (the engine starts no new work meanwhile), or null. */
+  private halted: string | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
   private launcherDir?: string;
   private readonly skillsCache = new Map<string, { at: number; set: SkillSet }>();
   apiUrl: string;
@@ -72,14 +75,15 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
       emit: (e, p) => this.emit(e, p as EngineInternalEvents[typeof e]),
       activeTaskIds: (rootId) => this.sessions.activeTaskIds(rootId),
       allStates: () => this.requests.all(),
+      writeFailed: (state, err) => this.writeFailed(state, err),
     });
     this.sessions = new SessionManager(
       opts.pty ?? new NodePtyBackend(),
       {
         sessionData: (sessionId, data) => this.emit('session.data', { sessionId, data }),
         sessionChanged: (info) => this.emit('session.changed', info),
-        sessionQuiet: (info, ms) => sessionQuiet(this, info, ms),
-        sessionExited: (e: SessionExit) => sessionExited(this, e),
+        sessionQuiet: (info, ms) => this.guard(() => sessionQuiet(this, info, ms)),
+        sessionExited: (e: SessionExit) => this.guard(() => sessionExited(this, e)),
       },
       () => this.currentSettings.stallSeconds,
       (id) => this.store.sessionLogPath(id),
@@ -297,8 +301,81 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return { data, restored: data.length > 0 };
   }
 
+  // ---- writes that fail ----------------------------------------------------------------------------
+  /** Runs work that no caller waits for (timers, exits): a failed write is handled by writeFailed, not thrown into Node. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      if (!(err instanceof DataDirError)) throw err;
+    }
+  }
+
+  /**
+   * A write to the data dir failed. Memory must not claim what the disk does not hold: the request is
+   * read back from disk (live sessions stay linked). No new work starts; a probe every 2 s lifts the
+   * halt once the data dir takes writes again (a full disk freed), then the work carries on.
+   */
+  private writeFailed(state: RootState, err: unknown): void {
+    const rootId = state.doc.rootId;
+    const doc = this.store.readRoot(rootId);
+    if (doc) {
+      try {
+        const fresh = readRequest(this.store, doc as RequestDocument);
+        for (const info of this.sessions.list(rootId)) {
+          fresh.sessions.set(info.id, info);
+          fresh.doc.sessions[info.id] = info;
+        }
+        fresh.settled = false;
+        this.requests.add(fresh);
+        this.journal.resync(fresh, this.sessions.activeTaskIds(rootId));
+      } catch {
+        // the snapshot itself is unreadable now: the next start deals with it
+      }
+    }
+    if (this.halted) return;
+    this.halted = (err as Error).message;
+    this.notice('error', `${this.halted}. Maestro starts no new work until it can write again; what was reported before is saved.`);
+    this.publish('engine.halted', { message: this.halted });
+    this.probeTimer = setInterval(() => this.probeWrites(), 2_000);
+    this.probeTimer.unref();
+  }
+
+  private probeWrites(): void {
+    try {
+      assertWritable(this.dataDir);
+    } catch {
+      return;
+    }
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+    this.halted = null;
+    // Sessions that ended while nothing could be written: what their exit meant is recorded now.
+    for (const state of this.requests.all()) {
+      this.guard(() => {
+        if (recoverInterrupted(this, state, () => undefined, (s) => `session ${s.id} ended while the data dir could not be written`)) {
+          this.activeRoots.add(state.doc.rootId);
+        }
+      });
+    }
+    if (this.halted) return;
+    this.notice('info', 'the data dir takes writes again: carrying on');
+    this.publish('engine.resumed', {});
+    this.scheduleSoon();
+  }
+
+  /** Why the engine stopped starting work, if it did. */
+  get haltedBecause(): string | null {
+    return this.halted;
+  }
+
   // ---- the scheduler --------------------------------------------------------------------------------
   private runScheduler(): void {
+    if (this.halted) return;
+    this.guard(() => this.schedulePass());
+  }
+
+  private schedulePass(): void {
     const active = [...this.activeRoots].map((id) => this.requests.get(id));
     for (const state of active) endFinishedInteractiveSessions(this, state);
     const inputs = active.map((state) => {
@@ -352,7 +429,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     if (this.closed) return;
     await this.sessions.closeAll();
     this.closed = true;
-    this.journal.snapshotAll();
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.guard(() => this.journal.snapshotAll());
     this.store.close();
   }
 }

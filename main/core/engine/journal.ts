@@ -20,6 +20,11 @@ export interface JournalHost {
   /** Task ids with a live session (a parent being worked on counts as IN_PROGRESS). */
   activeTaskIds(rootId: string): ReadonlySet<string>;
   allStates(): Iterable<RootState>;
+  /**
+   * A journal write failed: the engine puts the request back as the disk holds it and stops starting
+   * work. The error is thrown on to the caller after this.
+   */
+  writeFailed(state: RootState, err: unknown): void;
 }
 
 export interface EventExtra {
@@ -70,7 +75,7 @@ export class Journal {
   /** Writes the request's pending events (no change of state) and announces them. */
   flush(state: RootState): void {
     const events = this.takePending(state);
-    this.store.appendJournal(state.doc.rootId, events);
+    this.write(state, events);
     for (const event of events) this.host.emit('timeline.event', { rootId: state.doc.rootId, event });
   }
 
@@ -97,7 +102,7 @@ export class Journal {
       state.dirtySessions.clear();
     }
     const events = this.takePending(state);
-    this.store.appendJournal(rootId, [...events, record]);
+    this.write(state, [...events, record]);
     this.snapshotLater(state);
 
     // Changed tasks and every ancestor (their status and progress moved with them).
@@ -115,6 +120,14 @@ export class Journal {
     if (!before || before.status !== after.status || before.done !== after.done || before.total !== after.total) {
       this.host.emit('roots.changed', { roots: listRoots(this.host.allStates()) });
     }
+  }
+
+  /** Announces a request as it was read back from disk (after a failed write), all its tasks. */
+  resync(state: RootState, active: ReadonlySet<string>): void {
+    this.pending.delete(state.doc.rootId);
+    recompute(state, active);
+    this.host.emit('tasks.changed', { rootId: state.doc.rootId, tasks: [...state.tasks.values()].map((t) => taskView(state, t)) });
+    this.host.emit('roots.changed', { roots: listRoots(this.host.allStates()) });
   }
 
   /** Writes the snapshot of a request now (a new request, recovery, close). */
@@ -148,6 +161,15 @@ export class Journal {
       }
     }, SNAPSHOT_DELAY_MS);
     this.snapshotTimer.unref();
+  }
+
+  private write(state: RootState, lines: Array<TimelineEvent | CommitRecord>): void {
+    try {
+      this.store.appendJournal(state.doc.rootId, lines);
+    } catch (err) {
+      this.host.writeFailed(state, err);
+      throw err;
+    }
   }
 
   private takePending(state: RootState): TimelineEvent[] {

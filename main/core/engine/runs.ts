@@ -145,19 +145,25 @@ export function endFinishedInteractiveSessions(core: Core, state: RootState): vo
  * subtasks FAIL, so a retry carries on. A request being planned fails its planning. Returns whether
  * anything changed.
  */
-export function recoverInterrupted(core: Core, state: RootState, endOrphan: (s: SessionInfo) => string | undefined): boolean {
+export function recoverInterrupted(
+  core: Core,
+  state: RootState,
+  endOrphan: (s: SessionInfo) => string | undefined,
+  reason = (s: SessionInfo) => `Maestro stopped while session ${s.id} was running`,
+): boolean {
   const changed = new Set<string>();
   for (const s of state.sessions.values()) {
     if (s.status !== 'running' && s.status !== 'starting') continue;
+    if (core.sessions.get(s.id)) continue; // alive in this engine
     const ended = endOrphan(s);
     s.status = 'interrupted';
     s.endedAt = Date.now();
     state.dirtySessions.add(s.id);
-    const reason = `Maestro stopped while session ${s.id} was running`;
-    core.journal.event(state, s.taskId, 'session-exit', ended ? `${reason}; ${ended}` : reason, { sessionId: s.id });
+    const why = reason(s);
+    core.journal.event(state, s.taskId, 'session-exit', ended ? `${why}; ${ended}` : why, { sessionId: s.id });
     for (const leaf of sessionLeaves(state, s)) {
       if (!UNFINISHED.has(leaf.status)) continue;
-      core.journal.setStatus(state, leaf, 'FAILED', reason, { sessionId: s.id });
+      core.journal.setStatus(state, leaf, 'FAILED', why, { sessionId: s.id });
       changed.add(leaf.id);
     }
     changed.add(s.taskId);

@@ -65,7 +65,9 @@ export class Requests {
   /** A task by id, or by plan id (`s2`, `g1`) within `rootId`. */
   find(idOrPlanId: string, rootId?: string): { state: RootState; task: Task } | undefined {
     const owner = this.taskRoot.get(idOrPlanId);
-    if (owner) return { state: this.roots.get(owner)!, task: this.roots.get(owner)!.tasks.get(idOrPlanId)! };
+    const indexed = owner ? this.roots.get(owner) : undefined;
+    const task = indexed?.tasks.get(idOrPlanId);
+    if (indexed && task) return { state: indexed, task };
     const state = rootId ? this.roots.get(rootId) : undefined;
     if (!state) return undefined;
     for (const task of state.tasks.values()) if (task.planId === idOrPlanId) return { state, task };
