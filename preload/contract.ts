@@ -62,7 +62,7 @@ export const settingsSchema = z.object({
   showOrchestrator: z.boolean(),
   scrollback: z.number().int().min(100).max(100_000),
   /** A running session with no output and no report for this long is flagged as quiet (stalled or waiting for input). */
-  stallSeconds: z.number().int().min(1).max(86_400),
+  quietSeconds: z.number().int().min(1).max(86_400),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

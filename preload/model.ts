@@ -129,7 +129,7 @@ export interface SessionInfo {
   error?: string;
   startedAt: number;
   endedAt?: number;
-  /** Since when a running session has shown no output and made no report (see the `stallSeconds` setting). */
+  /** Since when a running session has shown no output and made no report (see the `quietSeconds` setting). */
   quietSince?: number;
   cols: number;
   rows: number;

@@ -215,7 +215,7 @@ describe('the scheduler', () => {
 
 describe('stall detection', () => {
   it('flags a session that stays quiet, and lifts the flag when it talks again', async () => {
-    const i = await startInstance({ dataDir, overrides: { stallSeconds: 1 } });
+    const i = await startInstance({ dataDir, overrides: { quietSeconds: 1 } });
     instances.push(i);
     // `cat` is silent until it is given input, which the terminal then echoes.
     const { rootId } = i.engine.createRoot({ request: 'quiet', workspace, agentCommand: 'exec cat', plan: plan3(), concurrency: 1 });

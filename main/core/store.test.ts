@@ -89,6 +89,17 @@ describe('DataStore', () => {
     expect(new DataStore(dir).readTimeline('task-t').map((e) => e.seq)).toEqual([1]);
   });
 
+  it('reads the old name of a renamed setting (stallSeconds → quietSeconds) and writes only the new one', () => {
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ stallSeconds: 42 }));
+    const a = new DataStore(dir);
+    const s = a.readSettings();
+    expect(s.quietSeconds).toBe(42);
+    a.writeSettings(s);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'));
+    expect(written.quietSeconds).toBe(42);
+    expect(written.stallSeconds).toBeUndefined();
+  });
+
   it('writes files with private modes', () => {
     const a = new DataStore(dir);
     a.saveRoot(doc('task-m'));

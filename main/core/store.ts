@@ -165,7 +165,7 @@ export const DEFAULT_SETTINGS: Settings = {
   approvePlans: false,
   showOrchestrator: true,
   scrollback: 5_000,
-  stallSeconds: 300,
+  quietSeconds: 300,
 };
 
 export interface LoadedRoots {
@@ -221,9 +221,12 @@ export class DataStore {
       }
     } else {
       const file = this.openSettings();
-      raw = file.store;
+      raw = { ...file.store };
       where = file.path;
     }
+    // Renamed settings: the old name is read once, and no longer written.
+    if (raw.stallSeconds !== undefined && raw.quietSeconds === undefined) raw = { ...raw, quietSeconds: raw.stallSeconds };
+    delete raw.stallSeconds;
     const merged = { ...DEFAULT_SETTINGS, ...raw };
     const parsed = settingsSchema.safeParse(merged);
     if (parsed.success) return parsed.data;
@@ -241,7 +244,8 @@ export class DataStore {
 
   writeSettings(settings: Settings): void {
     const file = this.openSettings();
-    file.store = { ...file.store, ...settings };
+    const { stallSeconds: _renamed, ...kept } = file.store;
+    file.store = { ...kept, ...settings };
   }
 
   private openSettings(): DocumentFile<Record<string, unknown>> {

@@ -14,7 +14,7 @@ const toDraft = (s: Settings): Draft => ({
   maxTokens: String(s.maxTokens),
   maxTurns: String(s.maxTurns),
   scrollback: String(s.scrollback),
-  stallSeconds: String(s.stallSeconds),
+  quietSeconds: String(s.quietSeconds),
 });
 
 const NUMBER_FIELDS = [
@@ -22,7 +22,7 @@ const NUMBER_FIELDS = [
   { key: 'maxTokens', label: 'Max tokens per reply', min: 256, max: 200_000 },
   { key: 'maxTurns', label: 'Max turns per worker', min: 1, max: 1000 },
   { key: 'scrollback', label: 'Terminal scrollback (lines)', min: 100, max: 100_000, help: 'Memory grows with it: ~1 KB per line per open pane.' },
-  { key: 'stallSeconds', label: 'Flag a quiet session after (seconds)', min: 1, max: 86_400, help: 'No output and no report for this long: the agent may be waiting for input.' },
+  { key: 'quietSeconds', label: 'Flag a quiet session after (seconds)', min: 1, max: 86_400, help: 'No output and no report for this long: the agent may be waiting for input.' },
 ] as const;
 
 const STORAGE_TEXT: Record<SecretsStatus['storage'], string> = {

@@ -19,7 +19,7 @@ export function makeSettings(overrides: Partial<Settings> = {}): Settings {
     approvePlans: false,
     showOrchestrator: true,
     scrollback: 1000,
-    stallSeconds: 300,
+    quietSeconds: 300,
     ...overrides,
   };
 }

@@ -65,7 +65,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     approvePlans: false,
     showOrchestrator: true,
     scrollback: 5000,
-    stallSeconds: 300,
+    quietSeconds: 300,
   };
   let apiKeyStored = false;
   const secretsStatus = (): SecretsStatus => ({ anthropicApiKey: apiKeyStored ? 'stored' : 'missing', stored: apiKeyStored, storage: 'file-0600' });

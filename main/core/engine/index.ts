@@ -85,7 +85,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
         sessionQuiet: (info, ms) => this.guard(() => sessionQuiet(this, info, ms)),
         sessionExited: (e: SessionExit) => this.guard(() => sessionExited(this, e)),
       },
-      () => this.currentSettings.stallSeconds,
+      () => this.currentSettings.quietSeconds,
       (id) => this.store.sessionLogPath(id),
     );
     this.runEnv = {

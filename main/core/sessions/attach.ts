@@ -1,6 +1,6 @@
 // Clients attached to a live session (visible panes), each with its own flow-control account: the PTY
 // is paused on the slowest client's unacknowledged output, and runs free when nobody watches.
-import type { TerminalSession } from '../terminal/terminal-session';
+import type { TerminalProcess } from '../terminal/terminal-process';
 
 /** A client's view of one session's output. */
 export interface Attachment {
@@ -22,7 +22,7 @@ export class Consumers {
   private readonly map = new Map<number, Consumer>();
   private nextId = 1;
 
-  constructor(private readonly term: TerminalSession) {}
+  constructor(private readonly term: TerminalProcess) {}
 
   /** Sends a batch to every attached client. */
   deliver(data: string): void {

@@ -5,7 +5,7 @@
 import type { SessionInfo } from '../../../preload/model';
 import type { PtyBackend } from '../terminal/pty';
 import { readLogTail } from '../terminal/log';
-import { TerminalSession } from '../terminal/terminal-session';
+import { TerminalProcess } from '../terminal/terminal-process';
 import { Consumers, type Attachment } from './attach';
 import type { PreparedLaunch } from './launch';
 import { processStartTime } from './orphans';
@@ -37,7 +37,7 @@ export interface SessionHost {
 
 interface LiveSession {
   info: SessionInfo;
-  term: TerminalSession;
+  term: TerminalProcess;
   token: string;
   consumers: Consumers;
   endedBy: EndedBy;
@@ -63,7 +63,7 @@ export class SessionManager {
   /** Spawns the session's process; throws when it cannot start. `info.status` becomes `running`. */
   start(info: SessionInfo, token: string, launch: PreparedLaunch): void {
     info.command = [launch.file, ...launch.args].map((a) => (a.length > 200 ? `${a.slice(0, 200)}…` : a)).join(' ');
-    const term = new TerminalSession({
+    const term = new TerminalProcess({
       backend: this.pty,
       file: launch.file,
       args: launch.args,

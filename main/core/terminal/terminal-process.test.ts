@@ -3,10 +3,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmpDir, waitFor } from '../../../test/helpers';
 import type { PtyExit } from './pty';
-import { TerminalSession, type TerminalSessionOptions } from './terminal-session';
+import { TerminalProcess, type TerminalProcessOptions } from './terminal-process';
 import { RecordingBackend, shArgs, testEnv } from './test-support';
 
-const live: TerminalSession[] = [];
+const live: TerminalProcess[] = [];
 afterEach(async () => {
   for (const s of live.splice(0)) {
     if (!s.exited) {
@@ -16,22 +16,22 @@ afterEach(async () => {
   }
 });
 
-function exitOf(s: TerminalSession): Promise<PtyExit> {
+function exitOf(s: TerminalProcess): Promise<PtyExit> {
   return new Promise((resolve) => s.onExit(resolve));
 }
 
 interface Started {
-  session: TerminalSession;
+  session: TerminalProcess;
   backend: RecordingBackend;
   batches: string[];
   exit: Promise<PtyExit>;
   output(): string;
 }
 
-function start(script: string, opts: Partial<TerminalSessionOptions> & { positional?: string[]; split?: number } = {}): Started {
+function start(script: string, opts: Partial<TerminalProcessOptions> & { positional?: string[]; split?: number } = {}): Started {
   const { positional = [], split = 0, ...rest } = opts;
   const backend = (rest.backend as RecordingBackend | undefined) ?? new RecordingBackend(undefined, split);
-  const session = new TerminalSession({
+  const session = new TerminalProcess({
     file: '/bin/sh',
     args: shArgs(script, ...positional),
     spawn: { cwd: '/tmp', env: testEnv() },
@@ -50,7 +50,7 @@ const LINE = 'abcdefghij'.repeat(10);
 const MANY_WRITES = `i=0; while [ $i -lt 2000 ]; do printf '%s\\n' "${LINE}"; i=$((i+1)); done`;
 const MANY_WRITES_OUTPUT = `${LINE}\r\n`.repeat(2000);
 
-describe('TerminalSession batching', () => {
+describe('TerminalProcess batching', () => {
   it('coalesces a storm of small chunks into far fewer batches, losing and reordering nothing', async () => {
     // Every real chunk is handed to the session one char at a time: 204 000 synchronous chunks.
     const t = start(MANY_WRITES, { split: 1, flowControl: false });
@@ -91,7 +91,7 @@ describe('TerminalSession batching', () => {
   });
 });
 
-describe('TerminalSession flow control', () => {
+describe('TerminalProcess flow control', () => {
   const TOTAL = 300_000; // far more than the kernel buffers between a paused reader and the child
   const FLOOD = `head -c ${TOTAL} /dev/zero | tr '\\0' x`;
 
@@ -156,7 +156,7 @@ describe('TerminalSession flow control', () => {
   });
 });
 
-describe('TerminalSession exit', () => {
+describe('TerminalProcess exit', () => {
   it('delivers exactly every byte of 30 fast-exiting sessions, in the batches and in the log', async () => {
     const text = 'héllo wörld ✓ 🙂 '.repeat(2_000);
     const runs = Array.from({ length: 30 }, (_, i) => {
@@ -209,7 +209,7 @@ describe('TerminalSession exit', () => {
   });
 });
 
-describe('TerminalSession kill', () => {
+describe('TerminalProcess kill', () => {
   it('escalates to SIGKILL when the process ignores SIGTERM', async () => {
     const t = start(`trap '' TERM; echo ready; while :; do sleep 1; done`, { killGraceMs: 300 });
     await waitFor(() => t.output().includes('ready'), 'the trap to be installed');
@@ -232,7 +232,7 @@ describe('TerminalSession kill', () => {
   });
 });
 
-describe('TerminalSession tail and lastLines', () => {
+describe('TerminalProcess tail and lastLines', () => {
   it('keeps the last tailBytes of output', async () => {
     const t = start(`head -c 50000 /dev/zero | tr '\\0' y; printf END`, { tailBytes: 1_000 });
     await t.exit;
@@ -282,7 +282,7 @@ describe('TerminalSession tail and lastLines', () => {
   });
 });
 
-describe('TerminalSession options', () => {
+describe('TerminalProcess options', () => {
   it('rejects bad options with clear errors', () => {
     const base = {
       backend: new RecordingBackend(),
@@ -291,11 +291,11 @@ describe('TerminalSession options', () => {
       spawn: { cwd: '/tmp', env: testEnv() },
       logPath: path.join(tmpDir('maestro-term-'), 'x.log'),
     };
-    expect(() => new TerminalSession({ ...base, lowWatermark: 200, highWatermark: 100 })).toThrow(/lowWatermark/);
-    expect(() => new TerminalSession({ ...base, batchMs: -1 })).toThrow(/batchMs/);
-    expect(() => new TerminalSession({ ...base, tailBytes: 0 })).toThrow(/tailBytes/);
-    expect(() => new TerminalSession({ ...base, logPath: '' })).toThrow(/logPath/);
-    expect(() => new TerminalSession({ ...base, spawn: { cwd: '/does/not/exist', env: testEnv() } })).toThrow(
+    expect(() => new TerminalProcess({ ...base, lowWatermark: 200, highWatermark: 100 })).toThrow(/lowWatermark/);
+    expect(() => new TerminalProcess({ ...base, batchMs: -1 })).toThrow(/batchMs/);
+    expect(() => new TerminalProcess({ ...base, tailBytes: 0 })).toThrow(/tailBytes/);
+    expect(() => new TerminalProcess({ ...base, logPath: '' })).toThrow(/logPath/);
+    expect(() => new TerminalProcess({ ...base, spawn: { cwd: '/does/not/exist', env: testEnv() } })).toThrow(
       /working directory does not exist/,
     );
     expect(base.backend.processes).toHaveLength(0);

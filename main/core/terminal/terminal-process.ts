@@ -7,7 +7,7 @@ import { Emitter, type Disposable } from './emitter';
 import { startAtLine } from './log';
 import { assertDimension, assertSignal, type PtyBackend, type PtyExit, type PtyProcess, type PtySpawnOptions } from './pty';
 
-export interface TerminalSessionOptions {
+export interface TerminalProcessOptions {
   backend: PtyBackend;
   file: string;
   args: string[];
@@ -67,7 +67,7 @@ type Tunables = { -readonly [K in keyof typeof DEFAULTS]: number };
  * After the process exits the session waits for output to go quiet (the drain), flushes, closes the log,
  * then reports the exit once; output arriving after that is dropped. Counts are in UTF-16 chars.
  */
-export class TerminalSession {
+export class TerminalProcess {
   readonly pid: number;
   readonly logPath: string;
 
@@ -103,15 +103,15 @@ export class TerminalSession {
   private finishing = false;
   private reportedExit: PtyExit | undefined;
 
-  constructor(opts: TerminalSessionOptions) {
-    if (!opts || typeof opts !== 'object') throw new TypeError('TerminalSession: options are required');
-    if (!opts.backend || typeof opts.backend.spawn !== 'function') throw new TypeError('TerminalSession: backend is required');
+  constructor(opts: TerminalProcessOptions) {
+    if (!opts || typeof opts !== 'object') throw new TypeError('TerminalProcess: options are required');
+    if (!opts.backend || typeof opts.backend.spawn !== 'function') throw new TypeError('TerminalProcess: backend is required');
     if (typeof opts.logPath !== 'string' || opts.logPath.length === 0) {
-      throw new TypeError('TerminalSession: logPath must be a non-empty string');
+      throw new TypeError('TerminalProcess: logPath must be a non-empty string');
     }
     this.settings = readTunables(opts);
     this.flowControl = opts.flowControl ?? false;
-    if (typeof this.flowControl !== 'boolean') throw new TypeError('TerminalSession: flowControl must be a boolean');
+    if (typeof this.flowControl !== 'boolean') throw new TypeError('TerminalProcess: flowControl must be a boolean');
     this.logPath = opts.logPath;
 
     fs.mkdirSync(path.dirname(opts.logPath), { recursive: true });
@@ -385,20 +385,20 @@ export class TerminalSession {
   }
 }
 
-function readTunables(opts: TerminalSessionOptions): Tunables {
+function readTunables(opts: TerminalProcessOptions): Tunables {
   const out = { ...DEFAULTS } as Tunables;
   for (const key of Object.keys(DEFAULTS) as (keyof Tunables)[]) {
     const value = opts[key];
     if (value === undefined) continue;
     const min = key === 'drainQuietMs' || key === 'drainMaxMs' || key === 'killGraceMs' || key === 'batchMs' ? 0 : 1;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-      throw new RangeError(`TerminalSession: ${key} must be a number >= ${min}, got ${String(value)}`);
+      throw new RangeError(`TerminalProcess: ${key} must be a number >= ${min}, got ${String(value)}`);
     }
     out[key] = value;
   }
   if (out.lowWatermark >= out.highWatermark) {
     throw new RangeError(
-      `TerminalSession: lowWatermark (${out.lowWatermark}) must be below highWatermark (${out.highWatermark})`,
+      `TerminalProcess: lowWatermark (${out.lowWatermark}) must be below highWatermark (${out.highWatermark})`,
     );
   }
   return out;
