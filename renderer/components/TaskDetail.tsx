@@ -73,7 +73,11 @@ export function TaskDetail() {
   const u = task.totalUsage;
   const hasUsage = u && (u.inputTokens > 0 || u.outputTokens > 0 || (u.costUsd ?? 0) > 0);
   const duration = task.startedAt ? (task.completedAt ?? Date.now()) - task.startedAt : null;
-  const canRetry = task.status === 'FAILED' && task.kind !== 'root';
+  // A request with work left and nothing running (after a failure, or a crash that left it PENDING)
+  // carries on with one click; a failed group or subtask is retried.
+  const idleRequest = task.kind === 'root' && task.status !== 'COMPLETED' && task.status !== 'IN_PROGRESS' && !sessions.some((s) => s.status === 'running' || s.status === 'starting');
+  const canRetry = (task.status === 'FAILED' && task.kind !== 'root') || idleRequest;
+  const retryLabel = task.kind === 'root' && task.status !== 'FAILED' ? 'Carry on' : 'Retry';
 
   return (
     <aside className="detail" aria-label="Task detail">
@@ -88,7 +92,7 @@ export function TaskDetail() {
         {task.agent ? <span className="pill">agent: {task.agent}</span> : null}
         {canRetry ? (
           <button type="button" className="btn btn-small btn-danger" onClick={() => void controller.retryTask(task.id)}>
-            Retry
+            {retryLabel}
           </button>
         ) : null}
       </div>

@@ -17,6 +17,7 @@ import { Banners } from './Banners';
 import { RequestBox } from './RequestBox';
 import { SettingsDialog } from './SettingsDialog';
 import { Sidebar } from './Sidebar';
+import { TaskDetail } from './TaskDetail';
 import { TaskTree } from './TaskTree';
 import { GRID_MAX, TerminalArea } from './TerminalArea';
 
@@ -90,6 +91,24 @@ describe('TaskTree', () => {
     const store = loaded(1, 1);
     store.getState().setTreeFilter('running');
     expect(render(store, <TaskTree />)).toContain('Nothing is running right now.');
+  });
+});
+
+describe('TaskDetail', () => {
+  const buttons = (html: string) => elements(html).filter((e) => e.tag === 'button').map((e) => e.text);
+
+  it('offers "Carry on" on a request with work left and nothing running (a crash left it PENDING)', () => {
+    const store = loaded(2, 1, (id) => (id.startsWith('g1') ? 'COMPLETED' : 'PENDING'));
+    expect(buttons(render(store, <TaskDetail />))).toContain('Carry on');
+  });
+
+  it('offers "Retry" on a failed request, and nothing on a finished or running one', () => {
+    expect(buttons(render(loaded(2, 1, (id) => (id === 'g1.s1' ? 'FAILED' : 'COMPLETED')), <TaskDetail />))).toContain('Retry');
+    const done = buttons(render(loaded(2, 1, () => 'COMPLETED'), <TaskDetail />));
+    expect(done.filter((b) => b === 'Retry' || b === 'Carry on')).toEqual([]);
+    const running = loaded(2, 1, (id) => (id.startsWith('g1') ? 'IN_PROGRESS' : 'PENDING'));
+    running.getState().applyEvents([{ event: 'session.changed', payload: makeSession({ id: 'sess-1', rootId: 'r', taskId: 'r-g1', taskIds: ['r-g1', 'r'], status: 'running' }) }]);
+    expect(buttons(render(running, <TaskDetail />)).filter((b) => b === 'Retry' || b === 'Carry on')).toEqual([]);
   });
 });
 
