@@ -15,6 +15,7 @@ import type {
 import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../main/core/types';
 import { ApiError } from '../../preload/wire';
 import { aggregate, buildTree, makeSession, makeTask, summaryOf } from './fixtures';
+import { addManyWorkers } from './mock-scenarios';
 
 interface MockRoot {
   id: string;
@@ -41,6 +42,8 @@ export interface MockOptions {
   bigTree?: number;
   /** Start with no requests at all (the first-run empty state). */
   empty?: boolean;
+  /** Adds a request with this many groups, most of them running (for looking at many panes). */
+  manyGroups?: number;
 }
 
 export function createMockApi(opts: MockOptions = {}): MaestroApi {
@@ -227,6 +230,11 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     const root = tasks.get('big')!;
     tasks.set('big', { ...root, title: `Large plan (${tasks.size} tasks)`, createdAt: Date.now() - 7_200_000 });
     roots.set('big', { id: 'big', options: { workspace: '/home/dev/monorepo', agentProfile: 'builtin' }, tasks, timeline: [], awaitingApproval: false });
+  }
+
+  if (opts.manyGroups && opts.manyGroups > 0) {
+    const many = addManyWorkers({ makeRoot, addGroup, spawn }, opts.manyGroups);
+    aggregate(many.tasks, many.id);
   }
 
   if (opts.empty) {
