@@ -1,6 +1,23 @@
-// Extra demo requests for the dev mock (`?mock=1&many=10`): many groups at once, most of them running,
-// for looking at the terminal layout with many panes.
+// Extra demo requests for the dev mock: a large plan (`?mock=1&big=10000`, the virtualized tree) and many
+// groups at once, most of them running (`?mock=1&many=10`, the terminal layout with many panes).
 import type { SessionInfo, TaskStatus, TaskView } from '../../main/core/types';
+import { buildTree } from './fixtures';
+
+/** About `size` tasks: the first third done, group 4 has a failure, groups 40 and 41 run, the rest waits. */
+export function bigTree(size: number): Map<string, TaskView> {
+  const perGroup = 99;
+  const groups = Math.max(1, Math.round(size / (perGroup + 1)));
+  const tasks = buildTree('big', groups, perGroup, (id) => {
+    const [g, s] = id.slice(1).split('.s').map(Number);
+    if (g === 4 && s === 7) return 'FAILED';
+    if (g <= groups / 3) return 'COMPLETED';
+    if ((g === 40 || g === 41) && s !== undefined && s <= 3) return s === 3 ? 'IN_PROGRESS' : 'COMPLETED';
+    return 'PENDING';
+  });
+  const root = tasks.get('big')!;
+  tasks.set('big', { ...root, title: `Large plan (${tasks.size} tasks)`, createdAt: Date.now() - 7_200_000 });
+  return tasks;
+}
 
 interface ScenarioKit<R> {
   makeRoot(id: string, title: string, description: string, workspace: string, profile?: string): R;
