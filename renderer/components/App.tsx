@@ -49,7 +49,11 @@ export function App() {
   const rootsLoaded = useApp((s) => s.rootsLoaded);
   const noRoots = useApp((s) => s.roots.length === 0 && s.selectedRootId === null);
   const composing = useApp((s) => s.composing);
-  const fill = useApp((s) => s.selectedRootId !== null && (s.focusedSessionId !== null || (s.prefs.terminalsMaximized && !s.prefs.terminalsCollapsed)));
+  const fill = useApp(
+    (s) =>
+      s.selectedRootId !== null &&
+      ((s.focusedSessionId !== null && s.sessions.has(s.focusedSessionId)) || (s.prefs.terminalsMaximized && !s.prefs.terminalsCollapsed)),
+  );
   useGlobalShortcuts();
 
   return (
