@@ -1,7 +1,7 @@
 // The terminal panes of the selection (the whole root when nothing below it is selected): a grid that
 // gives running sessions the space (paneLayout.ts), tabs, or one pane maximized (focus). Only visible
 // panes mount an xterm; hidden sessions keep streaming to the engine's log.
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent, type RefObject } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { SessionInfo } from '../../main/core/types';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp } from '../services';
@@ -91,11 +91,16 @@ function Splitter() {
   );
 }
 
-/** The size of an element, followed with a ResizeObserver (0×0 until measured). */
+/**
+ * The size of an element, followed with a ResizeObserver (0×0 until measured). Measured in a passive
+ * effect: from a layout effect the panes would mount in a synchronous re-render whose effects attach,
+ * detach and re-attach a session within a millisecond, and ClientBridge (main/core/api/bridge.ts) then
+ * keeps both attachments and every chunk arrives twice.
+ */
 function useSize<T extends HTMLElement>(): [RefObject<T | null>, { width: number; height: number }] {
   const ref = useRef<T>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
-  useLayoutEffect(() => {
+  useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const update = () => setSize((s) => (s.width === el.clientWidth && s.height === el.clientHeight ? s : { width: el.clientWidth, height: el.clientHeight }));

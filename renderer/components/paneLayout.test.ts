@@ -16,6 +16,21 @@ describe('pane layout', () => {
     expect(l.moreLive).toEqual([]);
   });
 
+  it('the latest attempt that ended badly keeps a pane after the running ones; a retry supersedes it', () => {
+    const failed = makeSession({ id: 'failed', rootId: 'r', taskId: 'g9', status: 'exited', exitCode: 1, startedAt: 10 });
+    const crashed = makeSession({ id: 'crashed', rootId: 'r', taskId: 'g8', status: 'failed-to-start', startedAt: 11 });
+    const l = arrangePanes([...sessions(2, 1), failed, crashed], GRID_MAX);
+    expect(ids(l.shown)).toEqual(['live0', 'live1', 'failed', 'crashed']);
+    expect(ids(l.finished)).toEqual(['done0']);
+    // Running sessions come first when space is short.
+    expect(ids(arrangePanes([...sessions(2, 0), failed], 2).shown)).toEqual(['live0', 'live1']);
+    expect(ids(arrangePanes([...sessions(2, 0), failed], 2).finished)).toEqual(['failed']);
+    const retry = makeSession({ id: 'retry', rootId: 'r', taskId: 'g9', startedAt: 20 });
+    const again = arrangePanes([retry, ...sessions(1, 0), failed], GRID_MAX);
+    expect(ids(again.shown)).toEqual(['retry', 'live0']);
+    expect(ids(again.finished)).toEqual(['failed']);
+  });
+
   it('more running than fit: the rest is listed as running; nothing running: finished panes fill the grid', () => {
     const many = arrangePanes(sessions(8, 1), GRID_MAX);
     expect(many.shown).toHaveLength(GRID_MAX);

@@ -1,6 +1,7 @@
 // Which sessions get a terminal pane, and the grid's shape. Running sessions get the space: while any
-// session in view runs, the grid holds only running ones and the finished ones wait in a strip (a click
-// opens one maximized); with nothing running, the grid shows the finished ones.
+// session in view runs, the grid holds the running ones, then the latest attempts that ended badly (the
+// user wants to read why), and the other finished ones wait in a strip (a click opens one maximized);
+// with nothing running, the grid shows the finished ones.
 import type { SessionInfo } from '../../main/core/types';
 import { isLiveSession } from '../store/selectors';
 
@@ -38,12 +39,30 @@ export interface PaneLayout {
   finished: SessionInfo[];
 }
 
+/** A session that ended badly: failed to start, was interrupted, or exited with a non-zero code. */
+export function endedBadly(s: SessionInfo): boolean {
+  return s.status === 'failed-to-start' || s.status === 'interrupted' || (s.status === 'exited' && s.exitCode !== undefined && s.exitCode !== 0);
+}
+
 /** `sessions` come sorted (running first, then the newest): see `compareSessions`. `cap`: see gridCapacity. */
 export function arrangePanes(sessions: readonly SessionInfo[], cap: number): PaneLayout {
   const live = sessions.filter(isLiveSession);
   const done = sessions.filter((s) => !isLiveSession(s));
   if (live.length === 0) return { shown: done.slice(0, cap), moreLive: [], finished: done.slice(cap) };
-  return { shown: live.slice(0, cap), moreLive: live.slice(cap), finished: done };
+  // A failed attempt keeps a pane (after the running ones) until a newer session of its task supersedes it.
+  const newest = new Map<string, SessionInfo>();
+  for (const s of sessions) {
+    const seen = newest.get(s.taskId);
+    if (!seen || s.startedAt > seen.startedAt) newest.set(s.taskId, s);
+  }
+  const failed = done.filter((s) => endedBadly(s) && newest.get(s.taskId) === s);
+  const shown = live.slice(0, cap);
+  const failedShown = failed.slice(0, Math.max(0, cap - shown.length));
+  return {
+    shown: [...shown, ...failedShown],
+    moreLive: live.slice(cap),
+    finished: done.filter((s) => !failedShown.includes(s)),
+  };
 }
 
 /** The panes for an area of `width`×`height` (the grid and the strip below it). */
