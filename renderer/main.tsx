@@ -11,6 +11,7 @@ import { DesktopNotifier, browserNotificationsSupported } from './notify';
 import { loadPrefs, savePrefs } from './prefs';
 import { ServicesProvider } from './services';
 import { AppController } from './store/controller';
+import { jumpTo, watchFollowRunning } from './store/navigate';
 import { createAppStore } from './store/store';
 import { TerminalRouter } from './terminal/router';
 
@@ -20,7 +21,7 @@ async function pickApi(): Promise<MaestroApi & Partial<ConnectionAware>> {
   const params = new URLSearchParams(window.location.search);
   if (params.get('mock') === '1' && !window.maestro) {
     const { createMockApi } = await import('./dev/mock-api');
-    const api = createMockApi({ bigTree: Number(params.get('big')) || 0, empty: params.get('empty') === '1' });
+    const api = createMockApi({ bigTree: Number(params.get('big')) || 0, empty: params.get('empty') === '1', manyGroups: Number(params.get('many')) || 0 });
     setApi(api);
     return api;
   }
@@ -35,6 +36,8 @@ async function boot(): Promise<void> {
   const router = new TerminalRouter(api);
   router.start();
   controller.start();
+  // Follow running: the selection (and a maximized pane) moves on when the selected group's sessions end.
+  watchFollowRunning(store, (taskId) => jumpTo(store, (id) => controller.selectTask(id), taskId));
   if (browserNotificationsSupported()) {
     new DesktopNotifier(api, store, ({ title, body, rootId }) => {
       try {

@@ -1,4 +1,5 @@
-// UI preferences kept in localStorage (layout, terminal height, last workspace and profile, notifications).
+// UI preferences kept in localStorage (layout, terminal height, maximized terminals, follow running, last
+// workspace and profile, notifications).
 import { DEFAULT_PREFS, type UiPrefs } from './store/store';
 
 const KEY = 'maestro.ui';
@@ -15,6 +16,8 @@ export function loadPrefs(): Partial<UiPrefs> {
     if (typeof parsed.lastWorkspace === 'string') out.lastWorkspace = parsed.lastWorkspace;
     if (typeof parsed.lastAgentProfile === 'string') out.lastAgentProfile = parsed.lastAgentProfile;
     if (typeof parsed.desktopNotifications === 'boolean') out.desktopNotifications = parsed.desktopNotifications;
+    if (typeof parsed.terminalsMaximized === 'boolean') out.terminalsMaximized = parsed.terminalsMaximized;
+    if (typeof parsed.followRunning === 'boolean') out.followRunning = parsed.followRunning;
     return out;
   } catch {
     return {};

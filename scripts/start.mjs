@@ -21,9 +21,11 @@ function step(what, args) {
 function findElectron() {
   let binary;
   try {
-    // The electron package exports the binary's path; it throws when the download was skipped.
+    // The electron package exports the binary's path; it throws when the download was skipped. Electron is
+    // an optional dependency: when its download fails, npm leaves the package out and the install goes on.
     binary = createRequire(import.meta.url)('electron');
-  } catch {
+  } catch (err) {
+    if (err?.code === 'MODULE_NOT_FOUND') return { why: 'Electron is not installed (its download failed during npm install; `npm install` tries again)' };
     return { why: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?)' };
   }
   if (typeof binary !== 'string' || !fs.existsSync(binary)) return { why: `the Electron binary is missing (${binary})` };

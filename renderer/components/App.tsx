@@ -1,13 +1,14 @@
 // The app layout: request history on the left; the selected request's tree and task detail in the
-// middle; terminals below.
+// middle; terminals below. With the terminals maximized or one pane focused, the tree shrinks to a bar.
 import { useApp } from '../services';
 import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
+import { ShortcutsDialog, useGlobalShortcuts } from './KeyboardHelp';
 import { RequestBox } from './RequestBox';
 import { SettingsDialog } from './SettingsDialog';
 import { Sidebar } from './Sidebar';
 import { TaskDetail } from './TaskDetail';
-import { TaskTree, TreeHeader } from './TaskTree';
+import { RequestBar, TaskTree, TreeHeader } from './TaskTree';
 import { TerminalArea } from './TerminalArea';
 
 function Workspace() {
@@ -48,6 +49,12 @@ export function App() {
   const rootsLoaded = useApp((s) => s.rootsLoaded);
   const noRoots = useApp((s) => s.roots.length === 0 && s.selectedRootId === null);
   const composing = useApp((s) => s.composing);
+  const fill = useApp(
+    (s) =>
+      s.selectedRootId !== null &&
+      ((s.focusedSessionId !== null && s.sessions.has(s.focusedSessionId)) || (s.prefs.terminalsMaximized && !s.prefs.terminalsCollapsed)),
+  );
+  useGlobalShortcuts();
 
   return (
     <div className="app">
@@ -59,12 +66,13 @@ export function App() {
         ) : (
           <>
             {composing ? <RequestBox /> : null}
-            <Workspace />
+            {fill ? <RequestBar /> : <Workspace />}
             <TerminalArea />
           </>
         )}
       </main>
       <SettingsDialog />
+      <ShortcutsDialog />
     </div>
   );
 }

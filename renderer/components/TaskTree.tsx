@@ -2,9 +2,11 @@
 // are in the DOM), with the WAI-ARIA tree pattern (focus stays on the tree, aria-activedescendant
 // points at the selected row; selection follows ↑/↓).
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { attentionGroupIds, jumpNext, runningGroupIds } from '../store/navigate';
 import { selectRunningGroups, selectVisibleRows } from '../store/selectors';
 import type { TreeRow } from '../store/tree';
 import { useApp, useServices } from '../services';
+import { keysOf } from './shortcuts';
 import { ProgressBar, StatusIcon, formatUsage, statusLabel } from './status';
 
 export const ROW_HEIGHT = 30;
@@ -213,25 +215,41 @@ function TreeView() {
   );
 }
 
+/** "Next running" and "Next failed / needs you": select the next such group (see store/navigate.ts). */
+function JumpButtons() {
+  const { controller, store } = useServices();
+  const running = useApp((s) => runningGroupIds(s).length);
+  const attention = useApp((s) => attentionGroupIds(s).length);
+  const jump = (which: 'running' | 'attention') => {
+    if (jumpNext(store, (id) => controller.selectTask(id), which)) document.getElementById('task-tree')?.focus({ preventScroll: true });
+  };
+  return (
+    <>
+      <button type="button" className="btn btn-small" onClick={() => jump('running')} disabled={running === 0} title={`Select the next running group (${keysOf('nextRunning')})`}>
+        Next running ↓
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => jump('attention')}
+        disabled={attention === 0}
+        title={`Select the next group that failed or needs you (${keysOf('nextAttention')})`}
+      >
+        Next failed <span className="count">{attention}</span>
+      </button>
+    </>
+  );
+}
+
 /** The bar above the tree: the request, its progress, the running filter and jump. */
 export function TreeHeader() {
-  const { controller, store } = useServices();
+  const { store } = useServices();
   const rootId = useApp((s) => s.loadedRootId);
   const root = useApp((s) => (s.loadedRootId ? s.tasks.get(s.loadedRootId) : undefined));
   const options = useApp((s) => s.rootOptions);
   const running = useApp(selectRunningGroups);
   const filter = useApp((s) => s.treeFilter);
-  const selectedTaskId = useApp((s) => s.selectedTaskId);
   if (!rootId || !root) return null;
-
-  const jumpToRunning = () => {
-    if (running.length === 0) return;
-    const at = running.findIndex((t) => t.id === selectedTaskId);
-    const next = running[(at + 1) % running.length];
-    store.getState().reveal(next.id);
-    controller.selectTask(next.id);
-    document.getElementById('task-tree')?.focus({ preventScroll: true });
-  };
   const usage = formatUsage(root.totalUsage);
 
   return (
@@ -260,10 +278,29 @@ export function TreeHeader() {
         >
           Running only <span className="count">{running.length}</span>
         </button>
-        <button type="button" className="btn btn-small" onClick={jumpToRunning} disabled={running.length === 0}>
-          Next running ↓
-        </button>
+        <JumpButtons />
       </div>
+    </div>
+  );
+}
+
+/** The request in one line, for when the terminals take the main area (maximized or a focused pane). */
+export function RequestBar() {
+  const root = useApp((s) => (s.loadedRootId ? s.tasks.get(s.loadedRootId) : undefined));
+  const scope = useApp((s) => (s.selectedTaskId && s.selectedTaskId !== s.loadedRootId ? s.tasks.get(s.selectedTaskId) : undefined));
+  if (!root) return null;
+  return (
+    <div className="request-bar">
+      <StatusIcon status={root.status} />
+      <h1 title={root.title}>{root.title}</h1>
+      <ProgressBar done={root.progress.done} total={root.progress.total} />
+      {scope ? (
+        <span className="request-bar-scope muted" title={scope.title}>
+          › <StatusIcon status={scope.status} /> {scope.title}
+        </span>
+      ) : null}
+      <span className="spacer" />
+      <JumpButtons />
     </div>
   );
 }

@@ -1,14 +1,16 @@
-// The terminal panes of the selection (the whole root when nothing below it is selected), as a grid
-// or as tabs. Only visible panes mount an xterm; hidden sessions keep streaming to the engine's log.
-import { memo, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent } from 'react';
+// The terminal panes of the selection (the whole root when nothing below it is selected): a grid that
+// gives running sessions the space (paneLayout.ts), tabs, or one pane maximized (focus). Only visible
+// panes mount an xterm; hidden sessions keep streaming to the engine's log.
+import { memo, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { SessionInfo } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
-import { useApp, useServices } from '../services';
+import { useApp } from '../services';
+import { STRIP_H, gridShape, panesFor } from './paneLayout';
+import { keysOf } from './shortcuts';
 import { TerminalPane } from './TerminalPane';
-import { StatusIcon, sessionTone } from './status';
+import { StatusIcon, sessionStatusText, sessionTone } from './status';
 
-/** Panes shown at once in grid mode (each is a WebGL context; browsers cap those around 16). */
-export const GRID_MAX = 6;
+export { GRID_MAX } from './paneLayout';
 export const MIN_TERMINAL_HEIGHT = 140;
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -89,6 +91,27 @@ function Splitter() {
   );
 }
 
+/**
+ * The size of an element, followed with a ResizeObserver (0×0 until measured). Measured in a passive
+ * effect: from a layout effect the panes would mount in a synchronous re-render whose effects attach,
+ * detach and re-attach a session within a millisecond, and ClientBridge (main/core/api/bridge.ts) then
+ * keeps both attachments and every chunk arrives twice.
+ */
+function useSize<T extends HTMLElement>(): [RefObject<T | null>, { width: number; height: number }] {
+  const ref = useRef<T>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const update = () => setSize((s) => (s.width === el.clientWidth && s.height === el.clientHeight ? s : { width: el.clientWidth, height: el.clientHeight }));
+    update();
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, size];
+}
+
 export function TerminalArea() {
   const selected = useApp((s) => s.selectedTaskId);
   // Arrow keys move the selection quickly; do not build and tear down terminals for every row passed.
@@ -97,24 +120,23 @@ export function TerminalArea() {
   const sessions = useApp((s) => selectSessions(s, taskId));
   const scopeTitle = useApp((s) => (taskId && taskId !== s.loadedRootId ? s.tasks.get(taskId)?.title : null));
   const layout = useApp((s) => s.prefs.terminalLayout);
-  const collapsed = useApp((s) => s.prefs.terminalsCollapsed);
+  const collapsedPref = useApp((s) => s.prefs.terminalsCollapsed);
+  const maximized = useApp((s) => s.prefs.terminalsMaximized);
+  const follow = useApp((s) => s.prefs.followRunning);
   const height = useApp((s) => s.prefs.terminalHeight);
   const activeSessionId = useApp((s) => s.activeSessionId);
+  const focused = useApp((s) => (s.focusedSessionId ? (s.sessions.get(s.focusedSessionId) ?? null) : null));
   const setPrefs = useApp((s) => s.setPrefs);
   const setActive = useApp((s) => s.setActiveSession);
+  const setFocused = useApp((s) => s.setFocusedSession);
+  const setShortcutsOpen = useApp((s) => s.setShortcutsOpen);
   const hasRoot = useApp((s) => s.loadedRootId !== null);
-  const { store } = useServices();
 
   if (!hasRoot) return null;
+  const collapsed = collapsedPref && !focused;
+  const fill = !collapsed && (maximized || focused !== null);
   const active = sessions.find((s) => s.id === activeSessionId) ?? sessions[0] ?? null;
-  const shown = layout === 'grid' ? sessions.slice(0, GRID_MAX) : [];
-  const overflow = layout === 'grid' ? sessions.slice(GRID_MAX) : [];
   const live = sessions.filter((s) => s.status === 'running' || s.status === 'starting').length;
-
-  const showInTab = (id: string) => {
-    store.getState().setPrefs({ terminalLayout: 'tabs' });
-    setActive(id);
-  };
 
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (!active || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
@@ -125,37 +147,66 @@ export function TerminalArea() {
     e.preventDefault();
   };
 
+  const sectionClass = `terminals${collapsed ? ' collapsed' : ''}${fill ? ' fill' : ''}`;
   return (
     <>
-      {collapsed ? null : <Splitter />}
-      <section className={collapsed ? 'terminals collapsed' : 'terminals'} style={collapsed ? undefined : { height }} aria-label="Terminals">
+      {collapsed || fill ? null : <Splitter />}
+      <section className={sectionClass} style={collapsed || fill ? undefined : { height }} aria-label="Terminals">
         <header className="terminals-header">
-          <button
-            type="button"
-            className="icon-btn"
-            aria-expanded={!collapsed}
-            aria-label={collapsed ? 'Show terminals' : 'Hide terminals'}
-            title={collapsed ? 'Show terminals' : 'Hide terminals'}
-            onClick={() => setPrefs({ terminalsCollapsed: !collapsed })}
-          >
-            {collapsed ? '▴' : '▾'}
-          </button>
+          {focused ? null : (
+            <button
+              type="button"
+              className="icon-btn"
+              aria-expanded={!collapsed}
+              aria-label={collapsed ? 'Show terminals' : 'Hide terminals'}
+              title={collapsed ? 'Show terminals' : 'Hide terminals'}
+              onClick={() => setPrefs({ terminalsCollapsed: !collapsed })}
+            >
+              {collapsed ? '▴' : '▾'}
+            </button>
+          )}
           <h2>Terminals</h2>
           <span className="muted terminals-scope">
             {scopeTitle ? `for “${scopeTitle}”` : 'all sessions'} · {sessions.length} session{sessions.length === 1 ? '' : 's'}
             {live ? ` · ${live} running` : ''}
           </span>
           <span className="spacer" />
-          <div className="segmented" role="group" aria-label="Terminal layout">
-            <button type="button" aria-pressed={layout === 'grid'} className={layout === 'grid' ? 'active' : ''} onClick={() => setPrefs({ terminalLayout: 'grid' })}>
-              Grid
-            </button>
-            <button type="button" aria-pressed={layout === 'tabs'} className={layout === 'tabs' ? 'active' : ''} onClick={() => setPrefs({ terminalLayout: 'tabs' })}>
-              Tabs
-            </button>
-          </div>
+          <button
+            type="button"
+            className={follow ? 'btn btn-small toggled' : 'btn btn-small'}
+            aria-pressed={follow}
+            title="Follow running: when the selected group's sessions end while others run, move to the next running group"
+            onClick={() => setPrefs({ followRunning: !follow })}
+          >
+            Follow running
+          </button>
+          {focused ? null : (
+            <div className="segmented" role="group" aria-label="Terminal layout">
+              <button type="button" aria-pressed={layout === 'grid'} className={layout === 'grid' ? 'active' : ''} onClick={() => setPrefs({ terminalLayout: 'grid' })}>
+                Grid
+              </button>
+              <button type="button" aria-pressed={layout === 'tabs'} className={layout === 'tabs' ? 'active' : ''} onClick={() => setPrefs({ terminalLayout: 'tabs' })}>
+                Tabs
+              </button>
+            </div>
+          )}
+          <button
+            type="button"
+            className="icon-btn"
+            aria-pressed={maximized}
+            aria-label={maximized ? 'Restore the plan view' : 'Maximize the terminals'}
+            title={`${maximized ? 'Restore the plan view' : 'Maximize the terminals'} (${keysOf('maximize')})`}
+            onClick={() => setPrefs({ terminalsMaximized: !maximized, terminalsCollapsed: false })}
+          >
+            {maximized ? '⊟' : '⊞'}
+          </button>
+          <button type="button" className="icon-btn" aria-label="Keyboard shortcuts" title={`Keyboard shortcuts (${keysOf('help')})`} onClick={() => setShortcutsOpen(true)}>
+            ⌨
+          </button>
         </header>
-        {collapsed ? null : sessions.length === 0 ? (
+        {collapsed ? null : focused ? (
+          <FocusView focused={focused} sessions={sessions} onFocus={setFocused} />
+        ) : sessions.length === 0 ? (
           <div className="terminals-empty muted">No terminal sessions here yet. Workers appear as soon as their group starts.</div>
         ) : layout === 'tabs' ? (
           <div className="terminals-tabs">
@@ -169,31 +220,74 @@ export function TerminalArea() {
             </div>
           </div>
         ) : (
-          <div className="terminals-grid-wrap">
-            <div className={`terminals-grid n${Math.min(shown.length, GRID_MAX)}`}>
-              {shown.map((s) => (
-                <Pane key={s.id} session={s} />
-              ))}
-            </div>
-            {overflow.length > 0 ? (
-              <div className="terminals-overflow">
-                <span className="muted">{overflow.length} more:</span>
-                {overflow.map((s) => (
-                  <OverflowChip key={s.id} session={s} onOpen={() => showInTab(s.id)} />
-                ))}
-              </div>
-            ) : null}
-          </div>
+          <GridView sessions={sessions} maximized={maximized} onFocus={setFocused} />
         )}
       </section>
     </>
   );
 }
 
-function OverflowChip({ session, onOpen }: { session: SessionInfo; onOpen(): void }) {
+/** Running sessions in the grid; more running ones and the finished ones as chips in a strip. */
+function GridView({ sessions, maximized, onFocus }: { sessions: SessionInfo[]; maximized: boolean; onFocus(id: string): void }) {
+  const [ref, size] = useSize<HTMLDivElement>();
+  // In a browser, wait for the first measurement (before paint) instead of creating terminals that the
+  // measured layout would drop at once; server rendering (tests) lays out for an unknown size.
+  const measuring = typeof window !== 'undefined' && size.width === 0;
+  const layout = panesFor(sessions, size.width, size.height, maximized);
+  const { moreLive, finished } = layout;
+  const shown = measuring ? [] : layout.shown;
+  const strip = moreLive.length > 0 || finished.length > 0;
+  const { cols, rows } = gridShape(shown.length, size.width, size.height - (strip ? STRIP_H : 0));
+  return (
+    <div className="terminals-grid-wrap" ref={ref}>
+      <div
+        className="terminals-grid"
+        style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}
+      >
+        {shown.map((s) => (
+          <Pane key={s.id} session={s} />
+        ))}
+      </div>
+      {strip ? (
+        <div className="terminals-overflow" aria-label="Sessions without a pane">
+          {moreLive.length > 0 ? <span className="muted">{moreLive.length} more running:</span> : null}
+          {moreLive.map((s) => (
+            <SessionChip key={s.id} session={s} onOpen={() => onFocus(s.id)} />
+          ))}
+          {finished.length > 0 ? <span className="muted">{shown.some((s) => s.status === 'running' || s.status === 'starting') ? 'Finished:' : `${finished.length} more:`}</span> : null}
+          {finished.map((s) => (
+            <SessionChip key={s.id} session={s} onOpen={() => onFocus(s.id)} />
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** One pane maximized; the other sessions in a strip above it, a click switches. */
+function FocusView({ focused, sessions, onFocus }: { focused: SessionInfo; sessions: SessionInfo[]; onFocus(id: string | null): void }) {
+  const others = sessions.filter((s) => s.id !== focused.id);
+  return (
+    <div className="terminals-focus">
+      <div className="terminals-overflow focus-strip" aria-label="Other sessions">
+        <button type="button" className="btn btn-small" onClick={() => onFocus(null)} title={`Back to all panes (${keysOf('focusPane')})`}>
+          ← All panes
+        </button>
+        {others.map((s) => (
+          <SessionChip key={s.id} session={s} onOpen={() => onFocus(s.id)} />
+        ))}
+      </div>
+      <div className="term-tabpanel">
+        <Pane key={focused.id} session={focused} />
+      </div>
+    </div>
+  );
+}
+
+function SessionChip({ session, onOpen }: { session: SessionInfo; onOpen(): void }) {
   const title = useSessionTitle(session);
   return (
-    <button type="button" className="chip" onClick={onOpen} title={`Open ${title} in a tab`}>
+    <button type="button" className="chip" onClick={onOpen} title={`${title}: ${sessionStatusText(session)}. Open it maximized`}>
       <StatusIcon status={sessionTone(session)} /> {title}
     </button>
   );

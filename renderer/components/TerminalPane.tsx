@@ -13,6 +13,7 @@ import { isLiveSession } from '../store/selectors';
 import { connectTerminal } from '../terminal/connect';
 import { watchPageShown } from '../terminal/visibility';
 import { useApp, useServices } from '../services';
+import { keysOf } from './shortcuts';
 import { StatusIcon, sessionStatusText, sessionTone } from './status';
 
 export const TERMINAL_THEME: ITheme = {
@@ -106,6 +107,16 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
   const live = isLiveSession(session);
   const sessionId = session.id;
   const pageShown = usePageShown();
+  const focused = useApp((s) => s.focusedSessionId === sessionId);
+  // Ctrl+Shift+F (or the store's paneSearch for this pane) opens the search box and puts the cursor in it.
+  const searchAsked = useApp((s) => (s.paneSearch?.sessionId === sessionId ? s.paneSearch.seq : 0));
+  const searchInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (searchAsked === 0) return;
+    setSearchOpen(true);
+    searchInput.current?.focus();
+    searchInput.current?.select();
+  }, [searchAsked]);
 
   // Creates the terminal once per session, and again after a reconnect (live data had a gap) or when a
   // page that was hidden for a while shows again (the pane had let go of its session meanwhile).
@@ -231,7 +242,13 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
   };
 
   return (
-    <section className={`term-pane${live ? ' live' : ''}`} aria-label={`Terminal: ${title}`}>
+    <section
+      className={`term-pane${live ? ' live' : ''}`}
+      aria-label={`Terminal: ${title}`}
+      data-session-id={sessionId}
+      onFocusCapture={() => store.getState().setActiveSession(sessionId)}
+      onPointerDownCapture={() => store.getState().setActiveSession(sessionId)}
+    >
       <header className="term-header">
         <StatusIcon status={sessionTone(session)} />
         <span className="term-title" title={title}>
@@ -245,6 +262,7 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
           <span className="term-search" role="search">
             <input
               type="search"
+              ref={searchInput}
               aria-label="Search in terminal"
               placeholder="Find"
               value={query}
@@ -269,10 +287,20 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
             </button>
           </span>
         ) : (
-          <button type="button" className="icon-btn" aria-label="Search output" title="Search output" onClick={() => setSearchOpen(true)}>
+          <button type="button" className="icon-btn" aria-label="Search output" title={`Search output (${keysOf('searchPane')})`} onClick={() => setSearchOpen(true)}>
             ⌕
           </button>
         )}
+        <button
+          type="button"
+          className="icon-btn"
+          aria-pressed={focused}
+          aria-label={focused ? 'Back to all panes' : 'Focus this pane'}
+          title={`${focused ? 'Back to all panes' : 'Focus this pane (maximize it)'} (${keysOf('focusPane')})`}
+          onClick={() => store.getState().setFocusedSession(focused ? null : sessionId)}
+        >
+          {focused ? '⤡' : '⤢'}
+        </button>
         {live ? <StopButton sessionId={sessionId} /> : null}
       </header>
       <div className="term-body" ref={host} />

@@ -17,8 +17,11 @@ import { Banners } from './Banners';
 import { RequestBox } from './RequestBox';
 import { SettingsDialog } from './SettingsDialog';
 import { Sidebar } from './Sidebar';
+import { App } from './App';
+import { ShortcutsDialog } from './KeyboardHelp';
+import { SHORTCUTS } from './shortcuts';
 import { TaskDetail } from './TaskDetail';
-import { TaskTree } from './TaskTree';
+import { TaskTree, TreeHeader } from './TaskTree';
 import { GRID_MAX, TerminalArea } from './TerminalArea';
 
 function render(prepared: AppStore, ui: ReactElement): string {
@@ -113,22 +116,74 @@ describe('TaskDetail', () => {
 });
 
 describe('TerminalArea', () => {
-  function withSessions(n: number) {
+  /** `n` sessions of group 1, the first `running` of them running. */
+  function withSessions(n: number, running = 1) {
     const store = loaded(1, 1);
     store.getState().applyEvents(
       Array.from({ length: n }, (_, i) => ({
         event: 'session.changed' as const,
-        payload: makeSession({ id: `w${i}`, rootId: 'r', taskId: 'r-g1', status: i === 0 ? 'running' : 'exited', exitCode: 0 }),
+        payload: makeSession({ id: `w${i}`, rootId: 'r', taskId: 'r-g1', status: i < running ? 'running' : 'exited', exitCode: 0, startedAt: 1000 - i }),
       })),
     );
     return store;
   }
-  const panes = (html: string) => elements(html).filter((e) => e.tag === 'section' && e.attrs.class?.startsWith('term-pane')).length;
+  const paneIds = (html: string) => elements(html).filter((e) => e.tag === 'section' && e.attrs.class?.startsWith('term-pane')).map((e) => e.attrs['data-session-id']);
+  const panes = (html: string) => paneIds(html).length;
+  const chips = (html: string) => elements(html).filter((e) => e.tag === 'button' && e.attrs.class === 'chip').length;
 
-  it('mounts at most GRID_MAX panes in grid mode and lists the rest', () => {
-    const html = render(withSessions(8), <TerminalArea />);
+  it('gives the grid to running sessions; finished ones wait as chips in a strip', () => {
+    const html = render(withSessions(8, 2), <TerminalArea />);
+    expect(paneIds(html)).toEqual(['w0', 'w1']);
+    expect(html).toContain('Finished:');
+    expect(chips(html)).toBe(6);
+  });
+
+  it('with nothing running, mounts at most GRID_MAX finished panes and lists the rest', () => {
+    const html = render(withSessions(8, 0), <TerminalArea />);
     expect(panes(html)).toBe(GRID_MAX);
     expect(html).toContain('2 more:');
+  });
+
+  it('more running sessions than the grid holds: the rest is listed as running; maximized holds more', () => {
+    const store = withSessions(10, 10);
+    let html = render(store, <TerminalArea />);
+    expect(panes(html)).toBe(GRID_MAX);
+    expect(html).toContain('4 more running:');
+    store.getState().setPrefs({ terminalsMaximized: true });
+    html = render(store, <TerminalArea />);
+    expect(panes(html)).toBe(9);
+    expect(html).toContain('1 more running:');
+    expect(html).toContain('class="terminals fill"');
+  });
+
+  it('focus: one pane maximized, the others as chips, a way back; every pane offers focus with its shortcut', () => {
+    const store = withSessions(3, 3);
+    const normal = elements(render(store, <TerminalArea />));
+    const focusButtons = normal.filter((e) => e.tag === 'button' && e.attrs['aria-label'] === 'Focus this pane');
+    expect(focusButtons).toHaveLength(3);
+    expect(focusButtons[0].attrs.title).toContain('Alt+Z');
+
+    store.getState().setFocusedSession('w1');
+    const html = render(store, <TerminalArea />);
+    expect(paneIds(html)).toEqual(['w1']);
+    expect(chips(html)).toBe(2);
+    const els = elements(html);
+    expect(els.some((e) => e.tag === 'button' && e.text.includes('All panes'))).toBe(true);
+    expect(els.find((e) => e.attrs['aria-label'] === 'Back to all panes')?.attrs['aria-pressed']).toBe('true');
+    // Focus shows the pane even when the terminals were collapsed.
+    store.getState().setPrefs({ terminalsCollapsed: true });
+    expect(paneIds(render(store, <TerminalArea />))).toEqual(['w1']);
+  });
+
+  it('maximized or focused, the plan shrinks to a one-line bar with the jump buttons', () => {
+    const store = withSessions(2, 2);
+    store.getState().setRoots([summaryOf(store.getState().tasks.get('r')!)]);
+    expect(render(store, <App />)).toContain('role="tree"');
+    store.getState().setFocusedSession('w0');
+    const html = render(store, <App />);
+    expect(html).not.toContain('role="tree"');
+    expect(html).toContain('class="request-bar"');
+    expect(html).toContain('Next running');
   });
 
   it('mounts exactly one pane in tabs mode, none when collapsed', () => {
@@ -144,6 +199,28 @@ describe('TerminalArea', () => {
   it('offers Stop only for running sessions', () => {
     const html = render(withSessions(2), <TerminalArea />);
     expect(elements(html).filter((e) => e.tag === 'button' && e.text === 'Stop')).toHaveLength(1);
+  });
+});
+
+describe('navigation and shortcuts', () => {
+  it('the tree header offers Next running and Next failed, with their shortcuts in the tooltips', () => {
+    const store = loaded(3, 1, (id) => (id.startsWith('g1') ? 'FAILED' : id.startsWith('g2') ? 'IN_PROGRESS' : 'PENDING'));
+    const buttons = elements(render(store, <TreeHeader />)).filter((e) => e.tag === 'button');
+    const next = buttons.find((e) => e.text.startsWith('Next running'));
+    const failed = buttons.find((e) => e.text.startsWith('Next failed'));
+    expect(next?.attrs.title).toContain('Alt+R');
+    expect(failed?.attrs.title).toContain('Alt+E');
+    expect(failed?.attrs.disabled).toBeUndefined();
+    const none = elements(render(loaded(1, 1), <TreeHeader />)).find((e) => e.tag === 'button' && e.text.startsWith('Next failed'));
+    expect(none?.attrs.disabled).toBeDefined();
+  });
+
+  it('the shortcuts dialog lists every shortcut', () => {
+    const html = render(createAppStore(), <ShortcutsDialog />);
+    for (const s of SHORTCUTS) {
+      expect(html).toContain(`<kbd>${s.keys}</kbd>`);
+      expect(html).toContain(s.label);
+    }
   });
 });
 

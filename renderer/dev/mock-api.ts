@@ -15,7 +15,8 @@ import type {
 import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
 import { DEFAULT_MODEL } from '../../preload/profiles';
 import { ApiError } from '../../preload/wire';
-import { aggregate, buildTree, makeSession, makeTask, summaryOf } from './fixtures';
+import { aggregate, makeSession, makeTask, summaryOf } from './fixtures';
+import { addManyWorkers, bigTree } from './mock-scenarios';
 
 interface MockRoot {
   id: string;
@@ -42,6 +43,8 @@ export interface MockOptions {
   bigTree?: number;
   /** Start with no requests at all (the first-run empty state). */
   empty?: boolean;
+  /** Adds a request with this many groups, most of them running (for looking at many panes). */
+  manyGroups?: number;
 }
 
 export function createMockApi(opts: MockOptions = {}): MaestroApi {
@@ -219,19 +222,12 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
   addEvent(main, { taskId: `${g4.id}-s2`, type: 'error', message: 'migration 0042 failed: column "email" already exists' });
 
   if (opts.bigTree && opts.bigTree > 0) {
-    const perGroup = 99;
-    const groups = Math.max(1, Math.round(opts.bigTree / (perGroup + 1)));
-    // The first third is done, group 4 has a failure, groups 40 and 41 are running, the rest waits.
-    const tasks = buildTree('big', groups, perGroup, (id) => {
-      const [g, s] = id.slice(1).split('.s').map(Number);
-      if (g === 4 && s === 7) return 'FAILED';
-      if (g <= groups / 3) return 'COMPLETED';
-      if ((g === 40 || g === 41) && s !== undefined && s <= 3) return s === 3 ? 'IN_PROGRESS' : 'COMPLETED';
-      return 'PENDING';
-    });
-    const root = tasks.get('big')!;
-    tasks.set('big', { ...root, title: `Large plan (${tasks.size} tasks)`, createdAt: Date.now() - 7_200_000 });
-    roots.set('big', { id: 'big', options: { workspace: '/home/dev/monorepo', agentProfile: 'builtin' }, tasks, timeline: [], awaitingApproval: false });
+    roots.set('big', { id: 'big', options: { workspace: '/home/dev/monorepo', agentProfile: 'builtin' }, tasks: bigTree(opts.bigTree), timeline: [], awaitingApproval: false });
+  }
+
+  if (opts.manyGroups && opts.manyGroups > 0) {
+    const many = addManyWorkers({ makeRoot, addGroup, spawn }, opts.manyGroups);
+    aggregate(many.tasks, many.id);
   }
 
   if (opts.empty) {

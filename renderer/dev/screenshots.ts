@@ -16,8 +16,8 @@ const browser = await chromium.launch({
 });
 const problems: string[] = [];
 
-async function open(query: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+async function open(query: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   page.on('console', (m) => {
     if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('GL Driver Message')) problems.push(`[${query}] console.${m.type()}: ${m.text()}`);
   });
@@ -105,7 +105,34 @@ try {
   await shot(big, '09-big-tree-running');
   await big.close();
 
-  // 8. First run: no requests yet.
+  // 8. Many workers at 1280×720: 10 groups, 7 running. Running panes get the grid; maximized (Alt+M) it
+  // holds all 7; one pane focused (Alt+Z) with its search (Ctrl+Shift+F); the shortcuts dialog (?).
+  const many = await open('?mock=1&many=10', { width: 1280, height: 720 });
+  await many.getByRole('button', { name: /Harden the API/ }).click();
+  await many.getByRole('treeitem').first().waitFor();
+  await many.waitForTimeout(2000);
+  await shot(many, '11-many-1280x720');
+  await many.keyboard.press('Alt+KeyM');
+  await many.waitForTimeout(1200);
+  console.log('panes with the terminals maximized:', await many.locator('.term-pane').count());
+  await shot(many, '12-many-maximized');
+  await many.locator('.term-pane').nth(1).click();
+  await many.keyboard.press('Alt+KeyZ');
+  await many.keyboard.press('Control+Shift+KeyF');
+  await many.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Search in terminal');
+  await many.keyboard.type('handles');
+  await many.keyboard.press('Enter');
+  await many.waitForTimeout(800);
+  await shot(many, '13-many-focused-search');
+  await many.keyboard.press('Escape');
+  await many.keyboard.press('Alt+KeyZ');
+  await many.keyboard.press('Alt+KeyM');
+  await many.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await many.waitForTimeout(300);
+  await shot(many, '14-shortcuts');
+  await many.close();
+
+  // 9. First run: no requests yet.
   const empty = await open('?mock=1&empty=1');
   await empty.getByText('What should your agents build?').waitFor();
   await shot(empty, '10-empty');

@@ -36,6 +36,10 @@ export interface UiPrefs {
   lastAgentProfile: string;
   /** Browser mode: show a desktop notification when a request completes or a task fails. */
   desktopNotifications: boolean;
+  /** The terminals take the whole main area (the tree shrinks to one bar). */
+  terminalsMaximized: boolean;
+  /** When the selected group's sessions end while others run, select the next running group. */
+  followRunning: boolean;
 }
 
 export const DEFAULT_PREFS: UiPrefs = {
@@ -45,6 +49,8 @@ export const DEFAULT_PREFS: UiPrefs = {
   lastWorkspace: '',
   lastAgentProfile: '',
   desktopNotifications: false,
+  terminalsMaximized: false,
+  followRunning: true,
 };
 
 /** Every engine event except terminal bytes, as it is buffered for `applyEvents`. */
@@ -78,8 +84,13 @@ export interface AppData {
   /** The request box is open (also shown whenever there is no root). */
   composing: boolean;
   settingsOpen: boolean;
-  /** The session shown in tabs mode. */
+  /** The session shown in tabs mode; in grid mode the pane last clicked or focused. */
   activeSessionId: string | null;
+  /** The one pane shown maximized (focus mode), or null. */
+  focusedSessionId: string | null;
+  /** Asks the pane of `sessionId` to open its search box (`seq` makes each request new). */
+  paneSearch: { sessionId: string; seq: number } | null;
+  shortcutsOpen: boolean;
   prefs: UiPrefs;
 }
 
@@ -105,6 +116,9 @@ export interface AppActions {
   setComposing(open: boolean): void;
   setSettingsOpen(open: boolean): void;
   setActiveSession(sessionId: string | null): void;
+  setFocusedSession(sessionId: string | null): void;
+  requestPaneSearch(sessionId: string): void;
+  setShortcutsOpen(open: boolean): void;
   setPrefs(prefs: Partial<UiPrefs>): void;
 }
 
@@ -137,6 +151,9 @@ export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
     composing: false,
     settingsOpen: false,
     activeSessionId: null,
+    focusedSessionId: null,
+    paneSearch: null,
+    shortcutsOpen: false,
     prefs: { ...DEFAULT_PREFS, ...prefs },
   };
 }
@@ -258,6 +275,7 @@ function clearedRoot(): Partial<AppData> {
     detail: null,
     treeError: null,
     activeSessionId: null,
+    focusedSessionId: null,
   };
 }
 
@@ -376,7 +394,19 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
     },
 
     setActiveSession(activeSessionId) {
-      set({ activeSessionId });
+      if (get().activeSessionId !== activeSessionId) set({ activeSessionId });
+    },
+
+    setFocusedSession(focusedSessionId) {
+      set(focusedSessionId ? { focusedSessionId, activeSessionId: focusedSessionId } : { focusedSessionId });
+    },
+
+    requestPaneSearch(sessionId) {
+      set((s) => ({ paneSearch: { sessionId, seq: (s.paneSearch?.seq ?? 0) + 1 } }));
+    },
+
+    setShortcutsOpen(shortcutsOpen) {
+      set({ shortcutsOpen });
     },
 
     setPrefs(prefs) {

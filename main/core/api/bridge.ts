@@ -10,6 +10,8 @@ const STREAM_COMMANDS = new Set<string>(['session.attach', 'session.detach', 'se
 
 export class ClientBridge {
   private readonly attachments = new Map<string, Attachment>();
+  /** Bumped by every attach and detach of a session: an attach that was overtaken while it waited is dropped. */
+  private readonly generation = new Map<string, number>();
   private disposed = false;
 
   constructor(
@@ -27,6 +29,8 @@ export class ClientBridge {
       this.attachments.get(sessionId)?.ack(chars ?? 0);
       return { ok: true };
     }
+    const gen = (this.generation.get(sessionId) ?? 0) + 1;
+    this.generation.set(sessionId, gen);
     if (method === 'session.detach') {
       this.attachments.get(sessionId)?.detach();
       this.attachments.delete(sessionId);
@@ -38,6 +42,11 @@ export class ClientBridge {
     if (this.disposed) {
       a.detach();
       throw new ApiError('conflict', 'the client disconnected');
+    }
+    if (this.generation.get(sessionId) !== gen) {
+      // A detach (or a newer attach) came while this one waited: it must not leave a second stream.
+      a.detach();
+      return { data: a.data, restored: a.restored, live: false };
     }
     if (a.live) this.attachments.set(sessionId, a);
     return { data: a.data, restored: a.restored, live: a.live };
