@@ -59,14 +59,16 @@ function seeded(seed: number) {
 
 type KillAt = { what: string; linger: string; when: (dataDir: string, workspace: string) => boolean };
 
-const pick = seeded(20261129);
+// More runs or another seed for a soak: MAESTRO_KILL_RUNS=20 MAESTRO_KILL_SEED=7 npm test -- test/reliability/kill9
+const pick = seeded(Number(process.env.MAESTRO_KILL_SEED) || 20261129);
+const RUNS = Math.max(1, Number(process.env.MAESTRO_KILL_RUNS) || 3);
 const moments: KillAt[] = [
   {
     what: 'while a finished session lingers and the other groups wait for a slot',
     linger: 'g1',
     when: (_d, ws) => fs.existsSync(path.join(ws, 'work.log')) && fs.readFileSync(path.join(ws, 'work.log'), 'utf8').includes('done s2'),
   },
-  ...[0, 1, 2].map((i) => {
+  ...Array.from({ length: RUNS }, (_, i) => i).map((i) => {
     const k = pick(4, 40); // a full run writes about 55 lines
     return { what: `at journal line ${k} (seeded run ${i + 1})`, linger: '', when: (d: string) => journalLines(d) >= k };
   }),
