@@ -70,6 +70,7 @@ describe('apply', () => {
     expect(done).toMatchObject({ ok: true, branch: 'main', before: head, files: ['src/math.js', 'src/new.js'] });
     const parents = sh(repo, 'log', '-1', '--format=%P').trim().split(' ');
     expect(parents).toEqual([head, sh(repo, 'rev-parse', record.integrationBranch).trim()]);
+    expect(sh(repo, 'log', '-1', '--format=%s').trim()).toBe(`Merge branch '${record.integrationBranch}' into main`);
     expect(sh(repo, 'status', '--porcelain')).toBe('');
   });
 

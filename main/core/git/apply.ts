@@ -89,7 +89,8 @@ export function apply(record: GitRequestRecord, workspaceDir: string): Promise<A
       }
     }
 
-    const merge = await git(cwd, ['merge', '--ff', '--no-edit', '--no-stat', `refs/heads/${source}`], {
+    const message = `Merge branch '${source}' into ${info.branch}`;
+    const merge = await git(cwd, ['merge', '--ff', '--no-edit', '--no-stat', '-m', message, `refs/heads/${source}`], {
       config: await identityIfMissing(cwd),
       ok: [0, 1, 128],
     });

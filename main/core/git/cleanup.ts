@@ -49,7 +49,11 @@ export function discard(record: GitRequestRecord): Promise<DiscardResult> {
       }
     }
     await git(repo, ['worktree', 'prune']);
-    fs.rmSync(record.worktreeRoot, { recursive: true, force: true });
+    // The request's folder under `<dataDir>/worktrees/`: checked, so that a damaged record cannot
+    // point the removal at anything else.
+    if (path.basename(path.dirname(root)) === 'worktrees' && !inside(root, real(repo)) && root !== real(repo)) {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
     for (const g of Object.values(record.groups)) {
       delete g.worktree;
       delete g.resolution;

@@ -150,10 +150,15 @@ function uniqueKey(record: GitRequestRecord, planId: string): string {
   return key;
 }
 
-/** True when `dir` is a registered worktree of `repo` with `branch` checked out. */
-async function isWorktreeOn(repo: string, dir: string, branch: string): Promise<boolean> {
+/** Refuses unless `dir` is a registered worktree of `repo` with `branch` checked out. */
+async function requireWorktreeOn(repo: string, dir: string, branch: string): Promise<void> {
   const real = fs.realpathSync(dir);
-  return (await listWorktrees(repo)).some((w) => !w.prunable && w.branch === branch && realish(w.path) === real);
+  const entry = (await listWorktrees(repo)).find((w) => !w.prunable && realish(w.path) === real);
+  if (entry?.branch === branch) return;
+  const message = entry
+    ? `the worktree ${dir} is on ${entry.branch ?? 'a detached HEAD'}, not on ${branch}: switch it back (git -C ${dir} switch ${branch}), then retry`
+    : `${dir} exists but is not a worktree of ${repo}: move it away (Maestro does not delete it), then retry`;
+  throw new GitError(message, ['worktree', 'list'], repo, null, '');
 }
 
 async function addWorktree(repo: string, dir: string, branch: string, newAt?: string): Promise<void> {
@@ -179,12 +184,7 @@ export function prepareGroup(record: GitRequestRecord, planId: string, title: st
     const done = (reused: boolean): PreparedGroup => ({ worktree: dir, cwd: path.join(dir, record.subdir), branch, reused });
 
     if (fs.existsSync(dir)) {
-      if (!(await isWorktreeOn(repo, dir, branch))) {
-        throw new GitError(
-          `${dir} exists but is not the worktree of branch ${branch}: move it away (Maestro does not delete it), then retry`,
-          ['worktree', 'add'], repo, null, '',
-        );
-      }
+      await requireWorktreeOn(repo, dir, branch);
       if (!existing) record.groups[planId] = { title, key, branch, worktree: dir, startCommit: await forkPoint(record, branch) };
       else existing.worktree = dir;
       return done(true);

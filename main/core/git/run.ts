@@ -7,6 +7,7 @@
 //    prompt, no hooks of the user's repository running on an agent's work).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 
 /** `-c` options for commits, merges and checkouts Maestro makes in its own worktrees. */
 export const SAFE_COMMIT_CONFIG: readonly string[] = [
@@ -144,7 +145,7 @@ let checked: Promise<string> | undefined;
  */
 export function ensureGit(): Promise<string> {
   checked ??= (async () => {
-    const out = await gitOut(process.cwd(), ['--version']);
+    const out = await gitOut(os.tmpdir(), ['--version']);
     const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
     if (!m) throw new GitMissingError(`cannot read git's version from "${out}"`);
     const [major, minor] = [Number(m[1]), Number(m[2])];
