@@ -25,7 +25,8 @@ export interface CommitRecord {
   commit: number;
   tasks?: Task[];
   sessions?: SessionInfo[];
-  meta?: { planSummary?: string; awaitingApproval?: boolean };
+  /** Request-level fields as they are after the commit (`git`: only when the git record changed). */
+  meta?: { planSummary?: string; awaitingApproval?: boolean; git?: unknown; integration?: unknown };
 }
 
 export function isCommitRecord(line: unknown): line is CommitRecord {
@@ -122,6 +123,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showOrchestrator: true,
   scrollback: 5_000,
   stallSeconds: 300,
+  isolation: 'worktree',
 };
 
 export interface LoadedRoots {
