@@ -124,7 +124,7 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
   let rootId: string;
   try {
     const agentProfile = chooseWorkerProfile({ explicit: profile, agentCommand: o.agentCommand, defaultProfile: instance.engine.getSettings().defaultAgentProfile });
-    rootId = instance.engine.createRoot({
+    rootId = (await instance.engine.createRoot({
       request,
       workspace: o.workspace,
       agentProfile,
@@ -135,7 +135,7 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
       // Headless: nobody is there to approve a plan.
       approvePlan: false,
       plan,
-    }).rootId;
+    })).rootId;
   } catch (err) {
     await instance.close();
     if (err instanceof ApiError) throw new CliError(err.message, 2);

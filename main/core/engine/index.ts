@@ -1,11 +1,12 @@
 // The engine's facade: what the API dispatcher, the CLI and the shells call. Each method is a line or
 // two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
 // and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
-import type { CommandResults, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
+import type { ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
 import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
 import { ApiError } from '../../../preload/wire';
 import { TypedEmitter } from '../events';
 import { appVersion, builtinSkillsDir } from '../paths';
+import { AGENT_PROFILES, findExecutable } from '../agents';
 import { anthropicKeySource, FileSecretStore, type SecretStore } from '../secrets';
 import { loadSkills, type SkillSet } from '../skills';
 import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
@@ -16,10 +17,12 @@ import { endOrphan } from '../sessions/orphans';
 import { inPlace, type WorkspaceStrategy } from '../sessions/workspace';
 import { NodePtyBackend, type PtyBackend } from '../terminal/pty';
 import { commit, type Core, type EngineInternalEvents } from './core';
+import { IntegrationQueue, mergeGroupWork, startGroup, workerExited } from './integration';
+import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './review';
 import { Journal } from './journal';
 import { approvePlan, createRequest, submitPlan, type CreateParams } from './planning';
 import * as reports from './reports';
-import { endFinishedInteractiveSessions, recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment } from './runs';
+import { endFinishedInteractiveSessions, recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
 import { gather, schedule } from './scheduler';
 import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
 import { listRoots, rootSummary, taskDetail, taskView, treeSnapshot } from './views';
@@ -51,6 +54,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   readonly journal: Journal;
   readonly sessions: SessionManager;
   readonly activeRoots = new Set<string>();
+  readonly integration = new IntegrationQueue();
+  closing = false;
   private readonly secrets: SecretStore;
   private readonly skillsDir: string;
   private readonly runEnv: RunEnvironment;
@@ -96,6 +101,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
       }),
     };
     for (const doc of this.store.loadRoots()) this.load(doc);
+    // Worktrees and branches earlier runs left behind: `git worktree prune`, then a notice.
+    void leftoverReport(this.requests.all(), this.dataDir).then((found) => {
+      for (const n of found) this.notice('warning', n);
+    });
   }
 
   /** Reads a request back and recovers what the last engine left running (state.ts, runs.ts). */
@@ -125,6 +134,14 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   settings(): Settings {
     return this.currentSettings;
   }
+  profileProblem(name: string, customCommand?: string): string | undefined {
+    const profile = AGENT_PROFILES.get(name);
+    if (!profile) return `there is no profile "${name}"`;
+    if (name === 'builtin') return this.secretsStatus().anthropicApiKey === 'missing' ? 'it needs an Anthropic API key, and none is set or stored' : undefined;
+    if (name === 'custom') return (customCommand ?? this.currentSettings.customAgentCommand).trim() ? undefined : 'no custom command line is set';
+    const envPath = (this.opts.baseEnv ?? process.env).PATH ?? '';
+    return findExecutable(name, envPath) ? undefined : `"${name}" is not on PATH (${profile.install})`;
+  }
   skillsFor(workspace: string): SkillSet {
     const hit = this.skillsCache.get(workspace);
     if (hit && Date.now() - hit.at < 2_000) return hit.set;
@@ -141,15 +158,18 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   rootsChanged(): void {
     this.emit('roots.changed', { roots: this.listRoots() });
   }
-  startSession(state: RootState, task: import('../../../preload/model').Task, role: 'worker' | 'orchestrator'): void {
-    startSession(this, this.runEnv, state, task, role);
+  startSession(state: RootState, task: import('../../../preload/model').Task, role: 'worker' | 'orchestrator', launch?: WorkerLaunch): void {
+    startSession(this, this.runEnv, state, task, role, launch);
+  }
+  workerExited(state: RootState, info: SessionInfo): void {
+    workerExited(this, state, info);
   }
   scheduleSoon(): void {
-    if (this.scheduled || this.closed) return;
+    if (this.scheduled || this.closed || this.closing) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.closed) this.runScheduler();
+      if (!this.closed && !this.closing) this.runScheduler();
     });
   }
 
@@ -158,7 +178,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return listRoots(this.requests.all());
   }
   tree(rootId: string): TreeSnapshot {
-    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s);
+    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId));
   }
   /** A task by id, or by plan id within `rootId`. */
   locate(idOrPlanId: string, rootId?: string): { state: RootState; task: import('../../../preload/model').Task } {
@@ -212,8 +232,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
 
   // ---- requests and plans -----------------------------------------------------------------------
-  createRoot(params: CreateParams): TreeSnapshot {
-    return this.tree(createRequest(this, params));
+  async createRoot(params: CreateParams): Promise<TreeSnapshot> {
+    return this.tree(await createRequest(this, params));
   }
   submitPlan(rootId: string, plan: unknown): TreeSnapshot {
     submitPlan(this, rootId, plan);
@@ -262,6 +282,41 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     const { state, task } = this.locate(id);
     return reports.retry(this, state, task);
   }
+  // ---- review (worktree isolation: review.ts) ----------------------------------------------------------
+  diff(id: string, stat = false): Promise<DiffResult> {
+    const { state, task } = this.locate(id);
+    return diffOf(state, task, stat);
+  }
+  redo(id: string, note: string): CommandResults['task.redo'] {
+    const { state, task } = this.locate(id);
+    const group = task.kind === 'root' ? undefined : reports.groupOfTask(state, task);
+    return redo(this, state, task, note, !!group && this.integration.busyGroups(state.doc.rootId).has(group.id));
+  }
+  applyRoot(rootId: string): Promise<ApplyResult> {
+    const state = this.requests.get(rootId);
+    return this.afterGitWork(state, () => applyRequest(state));
+  }
+  discardRoot(rootId: string): Promise<CommandResults['roots.discard']> {
+    const state = this.requests.get(rootId);
+    return this.afterGitWork(state, () => discardRequest(state, this.sessions.list(rootId).length));
+  }
+  /** Runs `fn` after the request's queued git work, then records what it changed in the git record. */
+  private afterGitWork<T>(state: RootState, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.integration.run(
+        state.doc.rootId,
+        state.doc.rootId,
+        async () => {
+          const out = await fn();
+          state.gitDirty = true;
+          commit(this, state, [state.doc.rootId]);
+          resolve(out);
+        },
+        reject,
+      );
+    });
+  }
+
   /** Carries on the unfinished work of a request in this engine (after a restart). */
   resume(rootId: string): void {
     const state = this.requests.get(rootId);
@@ -303,17 +358,31 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     for (const state of active) endFinishedInteractiveSessions(this, state);
     const inputs = active.map((state) => {
       const live = this.sessions.list(state.doc.rootId);
+      const taskIds = this.sessions.activeTaskIds(state.doc.rootId);
+      const busy = this.integration.busyGroups(state.doc.rootId);
+      // A group whose worktree is being prepared holds a worker slot already.
+      const preparing = [...busy].filter((id) => !taskIds.has(id) && state.tasks.get(id)?.kind === 'group' && state.agg.get(id)?.status !== 'COMPLETED').length;
+      const rec = state.doc.git;
+      const merged = (groupId: string) => {
+        const planId = state.tasks.get(groupId)?.planId ?? groupId;
+        return !rec || rec.groups[planId]?.mergedCommit !== undefined || !!state.doc.integration?.discarded;
+      };
       return gather(
         state,
-        { workers: live.filter((s) => s.role === 'worker').length, sessions: live.length, taskIds: this.sessions.activeTaskIds(state.doc.rootId) },
+        { workers: live.filter((s) => s.role === 'worker').length + preparing, sessions: live.length, taskIds },
         this.currentSettings.concurrency,
+        { merged, busy },
       );
     });
     const decision = schedule(inputs);
     for (const rootId of decision.overBudget) this.budgetNotice(this.requests.get(rootId));
     for (const { rootId, groupId } of decision.start) {
       const state = this.requests.get(rootId);
-      this.startSession(state, state.tasks.get(groupId)!, 'worker');
+      startGroup(this, state, state.tasks.get(groupId)!);
+    }
+    for (const { rootId, groupId } of decision.merge) {
+      const state = this.requests.get(rootId);
+      mergeGroupWork(this, state, state.tasks.get(groupId)!);
     }
     for (const rootId of decision.settled) {
       const state = this.requests.get(rootId);
@@ -350,7 +419,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   /** Stops every live session and waits for their exits, writes the snapshots, then releases the files. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closing = true;
     await this.sessions.closeAll();
+    // Commits of the sessions that just ended (and any git work under way) finish before the files close.
+    await this.integration.idle();
     this.closed = true;
     this.journal.snapshotAll();
     this.store.close();
