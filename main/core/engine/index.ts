@@ -54,7 +54,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   readonly journal: Journal;
   readonly sessions: SessionManager;
   readonly activeRoots = new Set<string>();
-  readonly integration = new IntegrationQueue();
+  readonly integration = new IntegrationQueue(() => this.scheduleSoon());
   closing = false;
   private readonly secrets: SecretStore;
   private readonly skillsDir: string;

@@ -34,6 +34,9 @@ export class IntegrationQueue {
   private readonly busy = new Map<string, Map<string, number>>();
   private all: Promise<void> = Promise.resolve();
 
+  /** `afterJob` runs when a job is done and its group no longer busy (the engine schedules then). */
+  constructor(private readonly afterJob: () => void = () => {}) {}
+
   /** Queues `job` after the request's earlier git work; `onError` reports a failure (the queue goes on). */
   run(rootId: string, groupId: string, job: () => Promise<void>, onError: (err: Error) => void): void {
     let counts = this.busy.get(rootId);
@@ -43,6 +46,7 @@ export class IntegrationQueue {
       const n = (counts.get(groupId) ?? 1) - 1;
       if (n > 0) counts.set(groupId, n);
       else counts.delete(groupId);
+      this.afterJob();
     };
     const tail = (this.tails.get(rootId) ?? Promise.resolve())
       .then(job)
