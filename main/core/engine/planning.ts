@@ -44,7 +44,8 @@ interface Isolation {
 
 /**
  * Worktree isolation when the workspace is a git repository (the default), else in place with a
- * warning. Bad repositories (bare, detached HEAD, no commit yet) are refused before anything exists.
+ * warning — also for a repository without a first commit, or without git, unless worktrees were asked
+ * for explicitly. Bad repositories (bare, detached HEAD, unreadable) are refused before anything exists.
  */
 async function chooseIsolation(core: Core, params: CreateParams, workspace: string, rootId: string, title: string): Promise<Isolation> {
   const explicit = params.isolation;
@@ -57,7 +58,8 @@ async function chooseIsolation(core: Core, params: CreateParams, workspace: stri
     return { warning: `not a git repository: ${shared} (in a git repository each group gets a worktree of its own)` };
   }
   if (info.kind === 'error') {
-    if (info.code === 'git-missing' && !explicit) return { warning: `${info.message}: ${shared}` };
+    // A fresh `git init` (no commit yet) and a machine without git work in place unless worktrees were asked for.
+    if ((info.code === 'git-missing' || info.code === 'unborn') && !explicit) return { warning: `${info.message}; until then ${shared}` };
     throw new ApiError('bad-request', `${info.message} (or choose isolation in-place)`);
   }
   try {
