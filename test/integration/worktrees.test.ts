@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { DiffResult } from '../../preload/contract';
 import type { TreeSnapshot } from '../../preload/model';
 import { linkedWorktrees, maestroBranches, makeRepo, sh, snapshot, useIsolatedGit, type CheckoutSnapshot } from '../../main/core/git/test-support';
-import { CLI, cliEnv, REPO_ROOT, tmpDir, waitFor } from '../helpers';
+import { CLI, cliEnv, REPO_ROOT, tmpDir } from '../helpers';
 
 useIsolatedGit();
 
@@ -31,12 +31,13 @@ async function runWatching(repo: string, args: string[]): Promise<{ code: number
   const run = maestro(args).then((r) => (finished = r));
   let checks = 0;
   const changed: CheckoutSnapshot[] = [];
-  await waitFor(() => {
+  // A check every ~100 ms while it runs (each is a few git processes; the machine is shared).
+  while (!finished) {
     const now = snapshot(repo);
     if (JSON.stringify(now) !== JSON.stringify(before)) changed.push(now);
     checks++;
-    return finished ?? changed.length > 0;
-  }, 'maestro run to finish', 120_000);
+    await Promise.race([run, new Promise((r) => setTimeout(r, 100))]);
+  }
   await run;
   expect(changed).toEqual([]);
   expect(snapshot(repo)).toEqual(before);
@@ -64,8 +65,11 @@ function setUp(plan: unknown, script: unknown) {
 
 const sub = (id: string, title: string) => ({ id, title, description: '' });
 
+// A net for a hang only (each run ends by itself in seconds): the machine may be busy.
+const NET = { timeout: 300_000 };
+
 describe('worktree isolation end to end (real git, PTYs, a scripted agent)', () => {
-  it('merges parallel groups in dependency order, resolves a conflict, diffs each group, applies, discards', async () => {
+  it('merges parallel groups in dependency order, resolves a conflict, diffs each group, redoes one, applies, discards', NET, async () => {
     const plan = {
       summary: 'two parallel groups, a third reads both; two groups edit the same line',
       groups: [
@@ -128,6 +132,18 @@ describe('worktree isolation end to end (real git, PTYs, a scripted agent)', () 
     expect(linkedWorktrees(repo)).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, 'worktrees', rootId))).toBe(false);
 
+    // Redo of a COMPLETED group with a note: a new session on the same branch, merged again.
+    const redo = await runWatching(repo, ['redo', 'g1', '--note', 'also write the redo file', '--request', rootId, '--data-dir', dataDir]);
+    expect(redo.code, redo.stderr).toBe(0);
+    const afterRedo = await tree(dataDir, rootId);
+    const redoLeaf = afterRedo.tasks.find((x) => x.title === 'Redo: also write the redo file')!;
+    expect(redoLeaf.status).toBe('COMPLETED');
+    expect(redoLeaf.parentId).toBe(byPlan.get('g1')!.id);
+    expect(afterRedo.git!.groups.g1!.state).toBe('merged');
+    expect((await diffFiles(dataDir, 'g1', rootId)).files.map((f) => f.file)).toEqual([`${redoLeaf.planId}.txt`]); // this round's work
+    expect(integration(`${redoLeaf.planId}.txt`)).toBe('Redo: also write the redo file\n');
+    expect(linkedWorktrees(repo)).toEqual([]);
+
     // apply brings the result into the current branch (a fast-forward here), never switching branch.
     const applied = await maestro(['apply', rootId, '--data-dir', dataDir]);
     expect(applied.code, applied.stderr).toBe(0);
@@ -145,7 +161,7 @@ describe('worktree isolation end to end (real git, PTYs, a scripted agent)', () 
     expect(fs.readFileSync(path.join(repo, 's3.txt'), 'utf8')).toBe('one\ntwo\n'); // applied work stays
   });
 
-  it('a refused resolution leaves the group BLOCKED naming the file and the folder; discard removes everything', async () => {
+  it('a refused resolution leaves the group BLOCKED naming the file and the folder; discard removes everything', NET, async () => {
     const plan = {
       groups: [
         { id: 'g1', title: 'Left', subtasks: [sub('s1', 'edit shared')] },

@@ -17,15 +17,15 @@ import { endOrphan } from '../sessions/orphans';
 import { inPlace, type WorkspaceStrategy } from '../sessions/workspace';
 import { NodePtyBackend, type PtyBackend } from '../terminal/pty';
 import { commit, type Core, type EngineInternalEvents } from './core';
-import { IntegrationQueue, mergeGroupWork, startGroup, workerExited } from './integration';
+import { IntegrationQueue, workerExited } from './integration';
 import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './review';
 import { Journal } from './journal';
 import { approvePlan, createRequest, submitPlan, type CreateParams } from './planning';
 import * as reports from './reports';
-import { endFinishedInteractiveSessions, recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
-import { gather, schedule } from './scheduler';
+import { recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { tick } from './tick';
 import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
-import { listRoots, rootSummary, taskDetail, taskView, treeSnapshot } from './views';
+import { listRoots, taskDetail, taskView, treeSnapshot } from './views';
 
 export type { EngineInternalEvents } from './core';
 export type { Attachment } from '../sessions/attach';
@@ -354,55 +354,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
 
   // ---- the scheduler --------------------------------------------------------------------------------
   private runScheduler(): void {
-    const active = [...this.activeRoots].map((id) => this.requests.get(id));
-    for (const state of active) endFinishedInteractiveSessions(this, state);
-    const inputs = active.map((state) => {
-      const live = this.sessions.list(state.doc.rootId);
-      const taskIds = this.sessions.activeTaskIds(state.doc.rootId);
-      const busy = this.integration.busyGroups(state.doc.rootId);
-      // A group whose worktree is being prepared holds a worker slot already.
-      const preparing = [...busy].filter((id) => !taskIds.has(id) && state.tasks.get(id)?.kind === 'group' && state.agg.get(id)?.status !== 'COMPLETED').length;
-      const rec = state.doc.git;
-      const merged = (groupId: string) => {
-        const planId = state.tasks.get(groupId)?.planId ?? groupId;
-        return !rec || rec.groups[planId]?.mergedCommit !== undefined || !!state.doc.integration?.discarded;
-      };
-      return gather(
-        state,
-        { workers: live.filter((s) => s.role === 'worker').length + preparing, sessions: live.length, taskIds },
-        this.currentSettings.concurrency,
-        { merged, busy },
-      );
-    });
-    const decision = schedule(inputs);
-    for (const rootId of decision.overBudget) this.budgetNotice(this.requests.get(rootId));
-    for (const { rootId, groupId } of decision.start) {
-      const state = this.requests.get(rootId);
-      startGroup(this, state, state.tasks.get(groupId)!);
-    }
-    for (const { rootId, groupId } of decision.merge) {
-      const state = this.requests.get(rootId);
-      mergeGroupWork(this, state, state.tasks.get(groupId)!);
-    }
-    for (const rootId of decision.settled) {
-      const state = this.requests.get(rootId);
-      state.settled = true;
-      this.activeRoots.delete(rootId);
-      const status = rootSummary(state).status;
-      this.journal.event(state, rootId, 'notice', `nothing left to run: the request is ${status}`);
-      this.journal.flush(state);
-      this.emit('root.settled', { rootId, status });
-    }
-  }
-
-  private budgetNotice(state: RootState): void {
-    const budget = state.doc.options.budgetUsd!;
-    const spent = state.agg.get(state.doc.rootId)?.usage.costUsd ?? 0;
-    const msg = `budget of $${budget.toFixed(2)} reached ($${spent.toFixed(2)} spent): no new sessions are started`;
-    if (state.timeline.some((e) => e.type === 'notice' && e.message === msg)) return;
-    this.journal.event(state, state.doc.rootId, 'notice', msg);
-    this.journal.flush(state);
-    this.notice('warning', msg, state.doc.rootId);
+    tick(this);
   }
 
   /** Waits until the root settles (nothing running, nothing left to start) and returns its status. */
