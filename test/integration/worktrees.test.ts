@@ -196,4 +196,31 @@ describe('worktree isolation end to end (real git, PTYs, a scripted agent)', () 
     expect(fs.existsSync(path.join(dataDir, 'worktrees', rootId))).toBe(false);
     expect(snapshot(repo)).toEqual(before);
   });
+
+  it('a retried group keeps its worktree; the new prompt has the failure, the last lines and the diff so far', NET, async () => {
+    const plan = { groups: [{ id: 'g1', title: 'Two steps', subtasks: [sub('s1', 'first'), sub('s2', 'second')] }] };
+    const { repo, dataDir, runArgs } = setUp(plan, { g1: { failFirstAttemptAfter: 1, exitCode: 3 } });
+    const first = await runWatching(repo, runArgs('Fail once'));
+    expect(first.code, first.stderr).toBe(1);
+    const rootId = first.stdout.trim().split('\n').pop()!;
+    const failed = await tree(dataDir, rootId);
+    expect(failed.git!.groups.g1!.state).toBe('working');
+    const s2 = failed.tasks.find((x) => x.planId === 's2')!;
+    expect(s2.status).toBe('FAILED');
+
+    const retry = await runWatching(repo, ['retry', s2.id, '--data-dir', dataDir]);
+    expect(retry.code, retry.stderr).toBe(0);
+    const t = await tree(dataDir, rootId);
+    const sessions = t.sessions.filter((x) => x.role === 'worker').sort((a, b) => a.startedAt - b.startedAt);
+    expect(sessions).toHaveLength(2);
+    expect(sessions[1]!.cwd).toBe(sessions[0]!.cwd); // the same worktree
+    const prompt = fs.readFileSync(path.join(dataDir, 'sessions', sessions[1]!.id, 'prompt.md'), 'utf8');
+    expect(prompt).toContain(`on the branch ${t.git!.groups.g1!.branch}`);
+    expect(prompt).toMatch(/It ended with: FAILED: the worker exited with code 3/);
+    expect(prompt).toMatch(/Its changes so far[^\n]*\n\s+s1\.txt \| \+1 -0/);
+    expect(prompt).toMatch(/giving up on s2/);
+    expect(t.git!.groups.g1!.state).toBe('merged');
+    expect((await diffFiles(dataDir, 'g1', rootId)).files.map((f) => f.file)).toEqual(['s1.txt', 's2.txt']);
+    expect(linkedWorktrees(repo)).toEqual([]);
+  });
 });
