@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plan3, tmpDir } from '../../../test/helpers';
 import { maestroBranches, makeRepo, sh, snapshot, useIsolatedGit, write } from '../git/test-support';
+import { dispatch } from '../api/dispatcher';
 import { Engine } from './index';
 
 useIsolatedGit();
@@ -90,5 +91,23 @@ describe('the isolation of a new request', () => {
     await expect(create(e, tmpDir('maestro-ws-'), { plan })).rejects.toThrow(/group "g1" names profile "codex", which is not available here: "codex" is not on PATH.*available: custom/);
     const ok = await create(e, tmpDir('maestro-ws-'), { plan: { groups: [{ ...plan.groups[0]!, profile: 'custom' }] } });
     expect(ok.tasks.find((t) => t.planId === 'g1')!.profile).toBe('custom');
+  });
+
+  it('answers task.diff, task.redo, roots.apply and roots.discard through the dispatcher', async () => {
+    const e = engine();
+    const admin = { kind: 'admin' } as const;
+    const call = (method: string, params: unknown) => dispatch(e, method, params, admin);
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    const t = await create(e, repo);
+    const g1 = t.tasks.find((x) => x.planId === 'g1')!;
+    expect(await call('task.diff', { id: t.rootId, stat: true })).toEqual({ scope: 'request', branch: t.git!.integrationBranch, base: t.git!.baseCommit, files: [] });
+    await expect(call('task.diff', { id: g1.id })).rejects.toThrow(/has not started yet: it has no branch/);
+    await expect(call('task.redo', { id: g1.id, note: 'again' })).rejects.toThrow(/is PENDING: only a COMPLETED group can be redone/);
+    expect(await call('roots.apply', { rootId: t.rootId })).toMatchObject({ ok: true, branch: 'main', alreadyApplied: true });
+    expect(await call('roots.discard', { rootId: t.rootId })).toMatchObject({ deletedBranches: [t.git!.integrationBranch], kept: [] });
+    expect(maestroBranches(repo)).toEqual([]);
+    await expect(call('task.diff', { id: t.rootId })).rejects.toThrow(/was discarded/);
+    const inPlace = await create(e, tmpDir('maestro-ws-'));
+    await expect(call('roots.apply', { rootId: inPlace.rootId })).rejects.toThrow(/works in place in .* \(no git isolation\)/);
   });
 });
