@@ -40,6 +40,8 @@ export const planGroupSchema = z.object({
   id: text('a group id', L.idChars),
   title: text('a group title', L.titleChars),
   agent: text('an agent name', L.agentChars).default('worker'),
+  /** The agent program that runs this group (default: the request's); must be available on this machine. */
+  profile: text('a profile name', L.agentChars).optional(),
   dependsOn: z.array(text('a group id', L.idChars)).max(L.groups, `dependsOn ${most(L.groups, 'group ids')}`).default([]),
   subtasks: z.array(planSubtaskSchema).max(L.subtasksPerGroup, `a group ${most(L.subtasksPerGroup, 'subtasks')}`),
 });
@@ -63,6 +65,8 @@ export const settingsSchema = z.object({
   scrollback: z.number().int().min(100).max(100_000),
   /** A running session with no output and no report for this long is flagged as quiet (stalled or waiting for input). */
   quietSeconds: z.number().int().min(1).max(86_400),
+  /** `worktree`: each group in its own git worktree and branch when the workspace is a git repository; `in-place`: all in the workspace (absent: `worktree`). */
+  isolation: z.enum(['worktree', 'in-place']).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -128,6 +132,8 @@ export const commandSchemas = {
     concurrency: z.number().int().min(1).max(64).optional(),
     /** Show the plan for approval before it runs (default: the `approvePlans` setting). */
     approvePlan: z.boolean().optional(),
+    /** `worktree` (default in a git repository: the `isolation` setting) or `in-place`. */
+    isolation: z.enum(['worktree', 'in-place']).optional(),
     plan: z.unknown().optional(),
   }),
   'tree.get': z.object({ rootId: id }),

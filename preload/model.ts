@@ -29,6 +29,8 @@ export interface Task {
   status: TaskStatus;
   /** The skilled agent (persona skill) that works on a group, e.g. `worker`, `architect`. */
   agent?: string;
+  /** The agent profile (program) that runs a group when the plan names one; else the request's. */
+  profile?: string;
   /** Task ids of the groups this group waits for. */
   dependsOn: string[];
   subtasks: string[];

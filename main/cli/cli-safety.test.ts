@@ -37,7 +37,7 @@ beforeAll(async () => {
   workspace = tmpDir('maestro-ws-');
   inst = await startInstance({ dataDir, overrides: { concurrency: 1 } });
   // The agent is missing: no session starts, the subtasks are FAILED; the commands below report on them.
-  const { rootId } = inst.engine.createRoot({ request: 'safety', workspace, agentCommand: 'missing-agent-xyz', plan: plan3() });
+  const { rootId } = await inst.engine.createRoot({ request: 'safety', workspace, agentCommand: 'missing-agent-xyz', plan: plan3() });
   await inst.engine.waitForSettled(rootId);
   ids = new Map(inst.engine.tree(rootId).tasks.map((t) => [t.planId ?? 'root', t.id]));
 });
@@ -87,7 +87,7 @@ describe('bad plans: a clear message and exit code 2', () => {
   const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at /);
 
   it('`plan submit` of an invalid plan', async () => {
-    const root = inst.engine.createRoot({ request: 'needs a plan', workspace, plannerProfile: 'custom', agentCommand: 'missing-agent-xyz' }).rootId;
+    const root = (await inst.engine.createRoot({ request: 'needs a plan', workspace, plannerProfile: 'custom', agentCommand: 'missing-agent-xyz' })).rootId;
     const plan = { groups: [{ id: 'g1', title: 'a', agent: 'w'.repeat(100), dependsOn: ['nope'], subtasks: [{ id: 's1', title: 'x' }] }] };
     const r = await cli(['plan', 'submit', '-', '--root', root], asApp(), JSON.stringify(plan));
     expect(r.code).toBe(2);

@@ -31,7 +31,7 @@ beforeAll(async () => {
   inst = await startInstance({ dataDir, overrides: { concurrency: 1 } });
   // No session starts: the agent is missing, so g1 and g2 fail to start. Their subtasks are FAILED,
   // which is what the report commands below change back.
-  const { rootId } = inst.engine.createRoot({ request: 'cli', workspace, agentCommand: 'missing-agent-xyz', plan: plan3() });
+  const { rootId } = await inst.engine.createRoot({ request: 'cli', workspace, agentCommand: 'missing-agent-xyz', plan: plan3() });
   await inst.engine.waitForSettled(rootId);
   ids = new Map(inst.engine.tree(rootId).tasks.map((t) => [t.planId ?? 'root', t.id]));
 });

@@ -1,8 +1,9 @@
 // `maestro tree` and `maestro task show` when no instance runs: read the data dir directly, changing
 // nothing on disk (main/core/engine/readonly.ts).
-import type { TaskDetail } from '../../preload/contract';
+import type { DiffResult, TaskDetail } from '../../preload/contract';
 import type { TreeSnapshot } from '../../preload/model';
 import { readDataDir } from '../core/engine/readonly';
+import { diffOf } from '../core/engine/review';
 import { listRoots, taskDetail, treeSnapshot } from '../core/engine/views';
 import { resolveDataDir } from '../core/paths';
 import { CliError } from './client';
@@ -31,4 +32,17 @@ export function offlineShow(dataDirOpt: string | undefined, id: string, rootId: 
   const hit = requests.find(id, within);
   if (!hit) throw new CliError(`no task "${id}" in ${dataDir}${within ? ` (plan ids are looked up in request ${within})` : ''}`);
   return taskDetail(hit.state, hit.task, timelineLimit);
+}
+
+/** `maestro diff` without an instance: reads the request and asks git (nothing of Maestro's changes). */
+export async function offlineDiff(dataDirOpt: string | undefined, id: string, rootId: string | undefined, stat: boolean): Promise<DiffResult> {
+  const { dataDir, requests } = open(dataDirOpt);
+  const within = rootId || process.env.MAESTRO_ROOT_ID || listRoots(requests.all())[0]?.id;
+  const hit = requests.find(id, within);
+  if (!hit) throw new CliError(`no task "${id}" in ${dataDir}${within ? ` (plan ids are looked up in request ${within})` : ''}`);
+  try {
+    return await diffOf(hit.state, hit.task, stat);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 }

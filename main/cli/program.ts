@@ -6,6 +6,7 @@ import { DEFAULT_MODEL, PROFILE_NAMES } from '../../preload/profiles';
 import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './client';
 import { quote } from '../core/text';
 import { formatTaskDetail, formatTree } from './format';
+import { registerGitCommands } from './git-commands';
 import { cleanLine } from './terminal-safe';
 import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
 
@@ -182,6 +183,7 @@ program
   .option('-p, --plan <file>', 'use this plan (JSON) instead of an orchestrator')
   .option('--planner <profile>', `the program the orchestrator that plans runs with: ${PROFILE_NAMES.join(', ')} (default: builtin with an API key set or stored, else the --profile when it is an agent CLI)`)
   .option('--budget <usd>', 'stop starting sessions once this estimated cost is reached')
+  .option('--isolation <mode>', "worktree: a git worktree and branch per group, merged into the request's branch (default in a git repository); in-place: all in the workspace")
   .option('--json', 'print the final tree as JSON')
   .action(async (words: string[], o: import('./run').RunOptions) => {
     const request = words.join(' ').trim();
@@ -189,6 +191,10 @@ program
     const { runCommand } = await import('./run');
     process.exitCode = await runCommand(request, o);
   });
+
+// ---- diff, apply, discard, redo (git-commands.ts) ------------------------------------------------
+
+registerGitCommands(program);
 
 // ---- serve -------------------------------------------------------------------------------------
 

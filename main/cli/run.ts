@@ -24,6 +24,8 @@ export interface RunOptions {
   plan?: string;
   planner?: string;
   budget?: string;
+  /** `worktree` (default in a git repository) or `in-place`. */
+  isolation?: string;
   json?: boolean;
 }
 
@@ -70,7 +72,8 @@ function readPlan(file: string): unknown {
   }
 }
 
-async function open(dataDirOpt: string | undefined): Promise<Instance> {
+/** An instance on the data dir (refused while another one runs there). */
+export async function openInstance(dataDirOpt: string | undefined): Promise<Instance> {
   const dataDir = resolveDataDir(dataDirOpt);
   try {
     return await startInstance({ dataDir });
@@ -116,11 +119,31 @@ async function drive(instance: Instance, rootId: string, json: boolean): Promise
   // On a TTY the live tree is already on screen in its final state.
   else if (!process.stdout.isTTY) process.stdout.write(`\n${formatTree(tree.tasks, rootId)}\n`);
   process.stderr.write(`request ${rootId} ${status}\n`);
+  if (tree.git) {
+    const dd = dataDirFlag(instance);
+    process.stderr.write(
+      `its work is on the branch ${cleanLine(tree.git.integrationBranch)} (your ${cleanLine(tree.git.baseBranch)} is untouched)\n` +
+        `  review: maestro diff ${rootId} --stat${dd}\n  apply:  maestro apply ${rootId}${dd}\n  drop:   maestro discard ${rootId} --yes${dd}\n`,
+    );
+  } else if (tree.isolationWarning) process.stderr.write(`note: ${cleanLine(tree.isolationWarning)}\n`);
   process.stdout.write(`${rootId}\n`);
   return status === 'COMPLETED' ? 0 : 1;
 }
 
+/** ` --data-dir <dir>` for the printed commands, unless the data dir is the one they find by default. */
+function dataDirFlag(instance: Instance): string {
+  const dir = instance.engine.dataDir;
+  return resolveDataDir(undefined) === dir ? '' : ` --data-dir ${/^[\w@%+=:,./-]+$/.test(dir) ? dir : `'${dir.replace(/'/g, `'\\''`)}'`}`;
+}
+
+function isolationOption(v: string | undefined): 'worktree' | 'in-place' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'worktree' || v === 'in-place') return v;
+  throw new CliError(`--isolation takes worktree or in-place, not ${quote(v)}`, 2);
+}
+
 export async function runCommand(request: string, o: RunOptions): Promise<number> {
+  const isolation = isolationOption(o.isolation);
   const concurrency = positiveInt(o.concurrency, '--concurrency');
   const budgetUsd = o.budget === undefined ? undefined : Number(o.budget);
   if (budgetUsd !== undefined && !(budgetUsd > 0)) throw new CliError(`--budget takes a positive amount in US dollars, not ${quote(o.budget)}`, 2);
@@ -129,12 +152,12 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
   }
   const profile = profileOption(o);
   const plan = o.plan ? readPlan(o.plan) : undefined;
-  const instance = await open(o.dataDir);
+  const instance = await openInstance(o.dataDir);
   for (const n of instance.engine.notices) process.stderr.write(`maestro: ${stripControls(n)}\n`);
   let rootId: string;
   try {
     const agentProfile = chooseWorkerProfile({ explicit: profile, agentCommand: o.agentCommand, defaultProfile: instance.engine.getSettings().defaultAgentProfile });
-    rootId = instance.engine.createRoot({
+    rootId = (await instance.engine.createRoot({
       request,
       workspace: o.workspace,
       agentProfile,
@@ -142,22 +165,26 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
       budgetUsd,
       plannerProfile: plan === undefined ? plannerFor(instance.engine, o, agentProfile) : undefined,
       concurrency,
+      isolation,
       // Headless: nobody is there to approve a plan.
       approvePlan: false,
       plan,
-    }).rootId;
+    })).rootId;
   } catch (err) {
     await instance.close();
     if (err instanceof ApiError) throw new CliError(err.message, 2);
     throw err;
   }
   process.stderr.write(`request ${rootId} started in ${o.workspace}\n`);
+  const started = instance.engine.tree(rootId);
+  if (started.git) process.stderr.write(`each group works in a git worktree; the result goes to the branch ${cleanLine(started.git.integrationBranch)}\n`);
+  if (started.isolationWarning) process.stderr.write(`warning: ${cleanLine(started.isolationWarning)}\n`);
   return drive(instance, rootId, !!o.json);
 }
 
 /** `maestro retry` with no running instance: retry on the data dir and run the work to the end. */
 export async function offlineRetry(taskId: string, dataDirOpt?: string): Promise<number> {
-  const instance = await open(dataDirOpt);
+  const instance = await openInstance(dataDirOpt);
   let rootId: string;
   try {
     rootId = instance.engine.retry(taskId).rootId;
@@ -166,6 +193,22 @@ export async function offlineRetry(taskId: string, dataDirOpt?: string): Promise
     throw new CliError((err as Error).message);
   }
   process.stderr.write(`retrying in request ${rootId}\n`);
+  return drive(instance, rootId, false);
+}
+
+/** `maestro redo` with no running instance: add the redo and run the work to the end. */
+export async function offlineRedo(id: string, note: string, rootIdOpt: string | undefined, dataDirOpt?: string): Promise<number> {
+  const instance = await openInstance(dataDirOpt);
+  let rootId: string;
+  try {
+    const within = rootIdOpt || process.env.MAESTRO_ROOT_ID || instance.engine.listRoots()[0]?.id;
+    const { task } = instance.engine.locate(id, within);
+    rootId = instance.engine.redo(task.id, note).rootId;
+  } catch (err) {
+    await instance.close();
+    throw new CliError((err as Error).message);
+  }
+  process.stderr.write(`redoing in request ${rootId}\n`);
   return drive(instance, rootId, false);
 }
 

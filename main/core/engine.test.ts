@@ -37,10 +37,10 @@ describe('the engine', () => {
   it('creates the tree from a plan and never from an invalid one', async () => {
     const { engine } = await start();
     const bad = { groups: [{ id: 'g1', title: 'a', dependsOn: ['g2'], subtasks: [{ id: 's1', title: 'x' }] }, { id: 'g2', title: 'b', dependsOn: ['g1'], subtasks: [{ id: 's2', title: 'y' }] }] };
-    expect(() => engine.createRoot({ request: 'x', workspace, agentCommand: 'true', plan: bad })).toThrow(/dependency cycle: g1 → g2 → g1/);
+    await expect(engine.createRoot({ request: 'x', workspace, agentCommand: 'true', plan: bad })).rejects.toThrow(/dependency cycle: g1 → g2 → g1/);
     expect(engine.listRoots()).toEqual([]);
 
-    const snap = engine.createRoot({ request: 'Build it\nwith details', workspace, agentCommand: waitingAgent });
+    const snap = await engine.createRoot({ request: 'Build it\nwith details', workspace, agentCommand: waitingAgent });
     expect(() => engine.submitPlan(snap.rootId, bad)).toThrow(/cycle/);
     expect(engine.tree(snap.rootId).tasks).toHaveLength(1);
     const tree = engine.submitPlan(snap.rootId, plan3());
@@ -54,7 +54,7 @@ describe('the engine', () => {
 
   it('persists across a restart of the engine, and turns sessions of a crashed engine into FAILED work', async () => {
     const a = await start(1);
-    const { rootId } = a.engine.createRoot({ request: 'persist me', workspace, agentCommand: waitingAgent, plan: plan3() });
+    const { rootId } = await a.engine.createRoot({ request: 'persist me', workspace, agentCommand: waitingAgent, plan: plan3() });
     const tasks = () => new Map(a.engine.tree(rootId).tasks.map((t) => [t.planId, t]));
     await waitFor(() => fs.existsSync(path.join(workspace, `token-${tasks().get('g1')!.id}`)), 'the g1 session');
     a.engine.completeTask(tasks().get('s1')!.id, 'done one');
@@ -79,7 +79,7 @@ describe('the engine', () => {
 
   it('scopes session tokens to their group, validates bodies, and ends a token with its session', async () => {
     const i = await start(2);
-    const { rootId } = i.engine.createRoot({ request: 'scoped', workspace, agentCommand: waitingAgent, plan: plan3() });
+    const { rootId } = await i.engine.createRoot({ request: 'scoped', workspace, agentCommand: waitingAgent, plan: plan3() });
     const ids = new Map(i.engine.tree(rootId).tasks.map((t) => [t.planId, t.id]));
     const tokenFile = path.join(workspace, `token-${ids.get('g1')}`);
     const token: string = await waitFor(() => (fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8') : ''), 'the g1 token');
@@ -129,7 +129,7 @@ describe('the engine', () => {
 
   it('fails a group clearly when its agent is missing, before spawning', async () => {
     const { engine } = await start();
-    const { rootId } = engine.createRoot({ request: 'x', workspace, agentCommand: 'no-such-agent-xyz --go', plan: plan3() });
+    const { rootId } = await engine.createRoot({ request: 'x', workspace, agentCommand: 'no-such-agent-xyz --go', plan: plan3() });
     const settled = await engine.waitForSettled(rootId);
     expect(settled).toBe('FAILED');
     const tree = engine.tree(rootId);
@@ -144,7 +144,7 @@ describe('the engine', () => {
 describe('plans waiting for approval, the API key, usage and budget', () => {
   it('holds an approved-first plan until plan.approve', async () => {
     const i = await start();
-    const { rootId, awaitingApproval } = i.engine.createRoot({ request: 'approve me', workspace, agentCommand: 'true', plan: plan3(), approvePlan: true });
+    const { rootId, awaitingApproval } = await i.engine.createRoot({ request: 'approve me', workspace, agentCommand: 'true', plan: plan3(), approvePlan: true });
     expect(awaitingApproval).toBe(true);
     expect(i.engine.listRoots()[0]!.awaitingApproval).toBe(true);
     // Nothing starts while it waits.
@@ -165,11 +165,11 @@ describe('plans waiting for approval, the API key, usage and budget', () => {
     expect(JSON.stringify(set.body)).not.toContain('sk-test-123');
     expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
     // With a key, a request without a plan is planned by the built-in orchestrator.
-    const { rootId } = i.engine.createRoot({ request: 'x', workspace, agentCommand: 'true' });
+    const { rootId } = await i.engine.createRoot({ request: 'x', workspace, agentCommand: 'true' });
     expect(i.engine.tree(rootId).options.plannerProfile).toBe('builtin');
     await i.engine.stopSession(i.engine.tree(rootId).sessions[0]!.id);
     // The session got the key in its environment.
-    const { rootId: r2 } = i.engine.createRoot({ request: 'y', workspace, agentCommand: 'printf %s "$ANTHROPIC_API_KEY" > key.txt', plan: plan3() });
+    const { rootId: r2 } = await i.engine.createRoot({ request: 'y', workspace, agentCommand: 'printf %s "$ANTHROPIC_API_KEY" > key.txt', plan: plan3() });
     await waitFor(() => fs.existsSync(path.join(workspace, 'key.txt')) && fs.readFileSync(path.join(workspace, 'key.txt'), 'utf8'), 'the key file');
     expect(fs.readFileSync(path.join(workspace, 'key.txt'), 'utf8')).toBe('sk-test-123');
     await i.engine.waitForSettled(r2);
@@ -178,7 +178,7 @@ describe('plans waiting for approval, the API key, usage and budget', () => {
 
   it('adds up token usage and cost, and stops new sessions at the budget', async () => {
     const i = await start(1);
-    const { rootId } = i.engine.createRoot({ request: 'budget', workspace, agentCommand: waitingAgent, plan: plan3(), budgetUsd: 0.01, approvePlan: true });
+    const { rootId } = await i.engine.createRoot({ request: 'budget', workspace, agentCommand: waitingAgent, plan: plan3(), budgetUsd: 0.01, approvePlan: true });
     const ids = new Map(i.engine.tree(rootId).tasks.map((t) => [t.planId ?? 'root', t.id]));
     // 1,000 input + 1,000 output tokens of Sonnet: $0.003 + $0.015.
     const r = i.engine.recordUsage(ids.get('g1')!, { model: 'claude-sonnet-4-5', inputTokens: 1000, outputTokens: 1000 });
@@ -200,7 +200,7 @@ describe('the scheduler', () => {
     const i = await start(3);
     const agent = `echo start >> "log-$MAESTRO_TASK_ID"; sleep 0.3; maestro task complete "$MAESTRO_TASK_ID" --summary ok`;
     const plan = { groups: ['g1', 'g2', 'g3'].map((g, n) => ({ id: g, title: g, subtasks: [{ id: `s${n + 1}`, title: 'x' }] })) };
-    const { rootId } = i.engine.createRoot({ request: 'one at a time', workspace, agentCommand: agent, plan, concurrency: 1 });
+    const { rootId } = await i.engine.createRoot({ request: 'one at a time', workspace, agentCommand: agent, plan, concurrency: 1 });
     let maxLive = 0;
     i.engine.on('session.changed', () => {
       maxLive = Math.max(maxLive, i.engine.tree(rootId).sessions.filter((s) => s.status === 'running').length);
@@ -218,7 +218,7 @@ describe('stall detection', () => {
     const i = await startInstance({ dataDir, overrides: { quietSeconds: 1 } });
     instances.push(i);
     // `cat` is silent until it is given input, which the terminal then echoes.
-    const { rootId } = i.engine.createRoot({ request: 'quiet', workspace, agentCommand: 'exec cat', plan: plan3(), concurrency: 1 });
+    const { rootId } = await i.engine.createRoot({ request: 'quiet', workspace, agentCommand: 'exec cat', plan: plan3(), concurrency: 1 });
     const session = await waitFor(() => i.engine.tree(rootId).sessions.find((s) => s.quietSince !== undefined), 'a quiet session');
     const timeline = i.engine.show(rootId, 50).timeline.map((e) => e.message);
     expect(timeline.some((m) => /has been quiet for .*: its agent may be waiting for input, or stuck/.test(m))).toBe(true);

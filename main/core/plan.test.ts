@@ -27,6 +27,33 @@ describe('validatePlan', () => {
     expect(plan.groups[1]!.dependsOn).toEqual(['g1']);
   });
 
+  it('lets a group name the profile that runs it, only one available here (mixed agents)', () => {
+    const here = new Map([['claude', undefined], ['custom', undefined], ['codex', '"codex" is not on PATH (npm install -g @openai/codex)']]);
+    const profiles = {
+      available: ['claude', 'custom'],
+      why: (name: string) => (here.has(name) ? here.get(name) : `there is no profile "${name}"`),
+    };
+    const plan = validatePlan(
+      { groups: [{ id: 'g1', title: 'Implement', profile: 'claude', subtasks: [sub('s1')] }, { id: 'g2', title: 'Review', dependsOn: ['g1'], subtasks: [sub('s2')] }] },
+      { knownAgents, profiles },
+    );
+    expect(plan.groups.map((g) => g.profile)).toEqual(['claude', undefined]);
+    let err: PlanValidationError | undefined;
+    try {
+      validatePlan(
+        { groups: [{ id: 'g1', title: 'a', profile: 'codex', subtasks: [sub('s1')] }, { id: 'g2', title: 'b', profile: 'cobol', subtasks: [sub('s2')] }] },
+        { knownAgents, profiles },
+      );
+    } catch (e) {
+      err = e as PlanValidationError;
+    }
+    expect(err).toBeInstanceOf(PlanValidationError);
+    expect(err!.problems).toEqual([
+      'group "g1" names profile "codex", which is not available here: "codex" is not on PATH (npm install -g @openai/codex) (available: claude, custom)',
+      'group "g2" names profile "cobol", which is not available here: there is no profile "cobol" (available: claude, custom)',
+    ]);
+  });
+
   it('reports schema errors with their path', () => {
     const p = problems({ groups: [{ id: 'g1', subtasks: [{ id: 's1' }] }] });
     expect(p.some((x) => x.startsWith('groups.0.title'))).toBe(true);

@@ -25,6 +25,8 @@ export class PlanValidationError extends ApiError {
 export interface PlanValidationOptions {
   /** Names a group's `agent` may take (`worker` is always allowed). */
   knownAgents: Iterable<string>;
+  /** The profiles a group's `profile` may name: those available here, and why another one is not. */
+  profiles?: { available: readonly string[]; why(name: string): string | undefined };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -85,6 +87,13 @@ export function validatePlan(input: unknown, opts: PlanValidationOptions): Plan 
     if (!agents.has(group.agent)) {
       const available = shorten([...agents].sort().join(', '), 400);
       problems.push(`group ${g} names unknown agent ${quote(group.agent)} (available: ${available})`);
+    }
+    if (group.profile !== undefined && opts.profiles) {
+      const why = opts.profiles.why(group.profile);
+      if (why) {
+        const available = opts.profiles.available.join(', ') || 'none';
+        problems.push(`group ${g} names profile ${quote(group.profile)}, which is not available here: ${why} (available: ${available})`);
+      }
     }
     const seenDeps = new Set<string>();
     for (const dep of group.dependsOn) {

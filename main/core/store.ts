@@ -25,7 +25,8 @@ export interface CommitRecord {
   commit: number;
   tasks?: Task[];
   sessions?: SessionInfo[];
-  meta?: { planSummary?: string; awaitingApproval?: boolean };
+  /** Request-level fields as they are after the commit (`git`: only when the git record changed). */
+  meta?: { planSummary?: string; awaitingApproval?: boolean; git?: unknown; integration?: unknown };
 }
 
 export function isCommitRecord(line: unknown): line is CommitRecord {
@@ -166,6 +167,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showOrchestrator: true,
   scrollback: 5_000,
   quietSeconds: 300,
+  isolation: 'worktree',
 };
 
 export interface LoadedRoots {

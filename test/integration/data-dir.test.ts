@@ -45,7 +45,7 @@ beforeAll(async () => {
   fs.mkdirSync(dataDir, { recursive: true });
   inst = await startInstance({ dataDir });
   // No session can start (the agent is missing): the request only has to exist.
-  rootId = inst.engine.createRoot({ request: 'found me', workspace: tmpDir('maestro-ws-'), agentCommand: 'missing-agent-xyz', plan: plan3() }).rootId;
+  rootId = (await inst.engine.createRoot({ request: 'found me', workspace: tmpDir('maestro-ws-'), agentCommand: 'missing-agent-xyz', plan: plan3() })).rootId;
 });
 afterAll(() => inst?.close());
 

@@ -81,6 +81,11 @@ describe('maestro run with real PTYs and a scripted agent', () => {
     expect(start('g3')).toBeGreaterThan(completedSeq('g2'));
     // The old session stays in history: g2 has two sessions.
     expect(tree.sessions.filter((s) => s.taskId === g('g2'))).toHaveLength(2);
+    // The retry's prompt tells what went wrong the first time: the reason and the last lines of output.
+    const g2Second = tree.sessions.find((s) => s.taskId === g('g2') && s.exitCode === 0)!;
+    const retryPrompt = fs.readFileSync(path.join(dataDir, 'sessions', g2Second.id, 'prompt.md'), 'utf8');
+    expect(retryPrompt).toMatch(/## The previous attempt of this group\nIt ended with: FAILED: the worker exited with code 2/);
+    expect(retryPrompt).toMatch(/giving up on s4 \(scripted failure\)/);
     // Its output was logged, and the agent's colours with it.
     const g2First = tree.sessions.find((s) => s.taskId === g('g2') && s.exitCode === 2)!;
     expect(fs.readFileSync(path.join(dataDir, 'sessions', g2First.id, 'output.log'), 'utf8')).toMatch(/scripted agent.*for g2/);

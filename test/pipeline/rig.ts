@@ -81,7 +81,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
         summary: 'pipeline test',
         groups: order.map((name, i) => ({ id: `g${i + 1}`, title: name, subtasks: [{ id: `s${i + 1}`, title: `step ${i + 1}`, description: '' }] })),
       };
-      const tree: TreeSnapshot = engine.createRoot({ request: 'pipeline test', workspace, agentCommand: 'exec sh ./run.sh {taskFile}', plan });
+      const tree: TreeSnapshot = await engine.createRoot({ request: 'pipeline test', workspace, agentCommand: 'exec sh ./run.sh {taskFile}', plan });
       const groups = tree.tasks.filter((t) => t.kind === 'group').sort((a, b) => a.planId!.localeCompare(b.planId!, 'en', { numeric: true }));
       return waitFor(() => {
         const sessions = engine.tree(tree.rootId).sessions;

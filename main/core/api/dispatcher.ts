@@ -31,11 +31,10 @@ const handlers: { [K in CommandName]: Handler<K> } = {
   'usage.record': (e, p, c) => e.recordUsage(p.id, p, by(c)),
   'plan.submit': (e, p) => e.submitPlan(p.rootId, p.plan),
   'plan.approve': (e, p) => e.approvePlan(p.rootId),
-  // Worktree isolation (issue 9) is being wired into the engine; until then these say so.
-  'task.diff': () => notYet('task.diff'),
-  'task.redo': () => notYet('task.redo'),
-  'roots.apply': () => notYet('roots.apply'),
-  'roots.discard': () => notYet('roots.discard'),
+  'task.diff': (e, p) => e.diff(p.id, p.stat),
+  'task.redo': (e, p) => e.redo(p.id, p.note),
+  'roots.apply': (e, p) => e.applyRoot(p.rootId),
+  'roots.discard': (e, p) => e.discardRoot(p.rootId),
   'secrets.status': (e) => e.secretsStatus(),
   'secrets.setApiKey': (e, p) => e.setApiKey(p.key),
   'session.stop': (e, p) => e.stopSession(p.sessionId),
@@ -58,10 +57,6 @@ const handlers: { [K in CommandName]: Handler<K> } = {
   'settings.get': (e) => e.getSettings(),
   'settings.set': (e, p) => e.setSettings(p),
 };
-
-function notYet(method: string): never {
-  throw new ApiError('conflict', `${method}: this Maestro does not isolate requests in git worktrees yet`);
-}
 
 /** The reporting session, for the timeline. */
 function by(caller: Caller): string | undefined {

@@ -4,7 +4,9 @@ import type { EngineEvents, SecretsStatus, Settings } from '../../../preload/con
 import type { Task, TaskStatus } from '../../../preload/model';
 import type { SessionManager } from '../sessions/manager';
 import type { SkillSet } from '../skills';
+import type { IntegrationQueue } from './integration';
 import type { Journal } from './journal';
+import type { WorkerLaunch } from './runs';
 import type { Requests, RootState } from './state';
 
 export interface EngineInternalEvents extends EngineEvents {
@@ -23,14 +25,24 @@ export interface Core {
   /** Requests whose work this engine carries out (created, retried or resumed here). */
   readonly activeRoots: Set<string>;
   settings(): Settings;
+  /** Why an agent profile cannot run a session here (undefined: it can); `customCommand` for `custom`. */
+  profileProblem(name: string, customCommand?: string): string | undefined;
   secretsStatus(): SecretsStatus;
   skillsFor(workspace: string): SkillSet;
   publish<E extends keyof EngineInternalEvents & string>(event: E, payload: EngineInternalEvents[E]): void;
   /** Announces the list of requests (a request's summary changed beyond its status). */
   rootsChanged(): void;
   notice(level: 'info' | 'warning' | 'error', message: string, rootId?: string, taskId?: string): void;
-  /** Starts a session for a group (worker) or the root (orchestrator). */
-  startSession(state: RootState, task: Task, role: 'worker' | 'orchestrator'): void;
+  /** The data dir (worktrees live in `<dataDir>/worktrees/`). */
+  readonly dataDir: string;
+  /** Git work of each request, one operation at a time per request (integration.ts). */
+  readonly integration: IntegrationQueue;
+  /** The engine is closing: queued git work starts no session. */
+  readonly closing: boolean;
+  /** Starts a session for a group (worker) or the root (orchestrator); `launch` sets a worker's cwd and context. */
+  startSession(state: RootState, task: Task, role: 'worker' | 'orchestrator', launch?: WorkerLaunch): void;
+  /** A worker session of a worktree-isolated request exited: commit its work, or finish its resolution. */
+  workerExited(state: RootState, info: import('../../../preload/model').SessionInfo): void;
   /** Runs the scheduler soon (after the current call). */
   scheduleSoon(): void;
 }

@@ -1,14 +1,15 @@
 // The engine's facade: what the API dispatcher, the CLI and the shells call. Each method is a line or
 // two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
 // and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
-import type { CommandResults, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
+import type { ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
 import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
 import { ApiError } from '../../../preload/wire';
 import { TypedEmitter } from '../events';
 import { appVersion, builtinSkillsDir } from '../paths';
+import { AGENT_PROFILES, findExecutable } from '../agents';
 import { anthropicKeySource, FileSecretStore, type SecretStore } from '../secrets';
 import { loadSkills, type SkillSet } from '../skills';
-import { assertWritable, DataDirError, DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
+import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
 import { SessionManager, type SessionExit } from '../sessions/manager';
 import type { Attachment } from '../sessions/attach';
 import { writeLauncher } from '../sessions/launch';
@@ -16,13 +17,16 @@ import { endOrphan } from '../sessions/orphans';
 import { inPlace, type WorkspaceStrategy } from '../sessions/workspace';
 import { NodePtyBackend, type PtyBackend } from '../terminal/pty';
 import { commit, type Core, type EngineInternalEvents } from './core';
+import { IntegrationQueue, workerExited } from './integration';
+import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './review';
 import { Journal } from './journal';
 import { approvePlan, createRequest, submitPlan, type CreateParams } from './planning';
 import * as reports from './reports';
-import { endFinishedInteractiveSessions, recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment } from './runs';
-import { gather, schedule } from './scheduler';
+import { recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { guard, WriteHalt } from './halt';
+import { tick } from './tick';
 import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
-import { listRoots, rootSummary, taskDetail, taskView, treeSnapshot } from './views';
+import { listRoots, taskDetail, taskView, treeSnapshot } from './views';
 
 export type { EngineInternalEvents } from './core';
 export type { Attachment } from '../sessions/attach';
@@ -51,15 +55,15 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   readonly journal: Journal;
   readonly sessions: SessionManager;
   readonly activeRoots = new Set<string>();
+  readonly integration = new IntegrationQueue(() => this.scheduleSoon());
+  closing = false;
   private readonly secrets: SecretStore;
   private readonly skillsDir: string;
   private readonly runEnv: RunEnvironment;
   private currentSettings: Settings;
   private scheduled = false;
   private closed = false;
-  /** Why writes fail (the engine starts no new work meanwhile), or null. */
-  private halted: string | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
+  private readonly halt: WriteHalt;
   private launcherDir?: string;
   private readonly skillsCache = new Map<string, { at: number; set: SkillSet }>();
   apiUrl: string;
@@ -71,19 +75,20 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     this.skillsDir = opts.skillsDir ?? builtinSkillsDir();
     this.apiUrl = opts.apiUrl ?? '';
     this.currentSettings = { ...DEFAULT_SETTINGS, ...this.store.readSettings(), ...opts.overrides };
+    this.halt = new WriteHalt(this, this.store, opts.dataDir);
     this.journal = new Journal(this.store, {
       emit: (e, p) => this.emit(e, p as EngineInternalEvents[typeof e]),
       activeTaskIds: (rootId) => this.sessions.activeTaskIds(rootId),
       allStates: () => this.requests.all(),
-      writeFailed: (state, err) => this.writeFailed(state, err),
+      writeFailed: (state, err) => this.halt.writeFailed(state, err),
     });
     this.sessions = new SessionManager(
       opts.pty ?? new NodePtyBackend(),
       {
         sessionData: (sessionId, data) => this.emit('session.data', { sessionId, data }),
         sessionChanged: (info) => this.emit('session.changed', info),
-        sessionQuiet: (info, ms) => this.guard(() => sessionQuiet(this, info, ms)),
-        sessionExited: (e: SessionExit) => this.guard(() => sessionExited(this, e)),
+        sessionQuiet: (info, ms) => guard(() => sessionQuiet(this, info, ms)),
+        sessionExited: (e: SessionExit) => guard(() => sessionExited(this, e)),
       },
       () => this.currentSettings.quietSeconds,
       (id) => this.store.sessionLogPath(id),
@@ -100,6 +105,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
       }),
     };
     for (const doc of this.store.loadRoots()) this.load(doc);
+    // Worktrees and branches earlier runs left behind: `git worktree prune`, then a notice.
+    void leftoverReport(this.requests.all(), this.dataDir).then((found) => {
+      for (const n of found) this.notice('warning', n);
+    });
   }
 
   /** Reads a request back and recovers what the last engine left running (state.ts, runs.ts). */
@@ -129,6 +138,14 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   settings(): Settings {
     return this.currentSettings;
   }
+  profileProblem(name: string, customCommand?: string): string | undefined {
+    const profile = AGENT_PROFILES.get(name);
+    if (!profile) return `there is no profile "${name}"`;
+    if (name === 'builtin') return this.secretsStatus().anthropicApiKey === 'missing' ? 'it needs an Anthropic API key, and none is set or stored' : undefined;
+    if (name === 'custom') return (customCommand ?? this.currentSettings.customAgentCommand).trim() ? undefined : 'no custom command line is set';
+    const envPath = (this.opts.baseEnv ?? process.env).PATH ?? '';
+    return findExecutable(name, envPath) ? undefined : `"${name}" is not on PATH (${profile.install})`;
+  }
   skillsFor(workspace: string): SkillSet {
     const hit = this.skillsCache.get(workspace);
     if (hit && Date.now() - hit.at < 2_000) return hit.set;
@@ -145,15 +162,18 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   rootsChanged(): void {
     this.emit('roots.changed', { roots: this.listRoots() });
   }
-  startSession(state: RootState, task: import('../../../preload/model').Task, role: 'worker' | 'orchestrator'): void {
-    startSession(this, this.runEnv, state, task, role);
+  startSession(state: RootState, task: import('../../../preload/model').Task, role: 'worker' | 'orchestrator', launch?: WorkerLaunch): void {
+    startSession(this, this.runEnv, state, task, role, launch);
+  }
+  workerExited(state: RootState, info: SessionInfo): void {
+    workerExited(this, state, info);
   }
   scheduleSoon(): void {
-    if (this.scheduled || this.closed) return;
+    if (this.scheduled || this.closed || this.closing) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.closed) this.runScheduler();
+      if (!this.closed && !this.closing) this.runScheduler();
     });
   }
 
@@ -162,7 +182,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return listRoots(this.requests.all());
   }
   tree(rootId: string): TreeSnapshot {
-    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s);
+    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId));
   }
   /** A task by id, or by plan id within `rootId`. */
   locate(idOrPlanId: string, rootId?: string): { state: RootState; task: import('../../../preload/model').Task } {
@@ -216,8 +236,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
 
   // ---- requests and plans -----------------------------------------------------------------------
-  createRoot(params: CreateParams): TreeSnapshot {
-    return this.tree(createRequest(this, params));
+  async createRoot(params: CreateParams): Promise<TreeSnapshot> {
+    return this.tree(await createRequest(this, params));
   }
   submitPlan(rootId: string, plan: unknown): TreeSnapshot {
     submitPlan(this, rootId, plan);
@@ -266,6 +286,41 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     const { state, task } = this.locate(id);
     return reports.retry(this, state, task);
   }
+  // ---- review (worktree isolation: review.ts) ----------------------------------------------------------
+  diff(id: string, stat = false): Promise<DiffResult> {
+    const { state, task } = this.locate(id);
+    return diffOf(state, task, stat);
+  }
+  redo(id: string, note: string): CommandResults['task.redo'] {
+    const { state, task } = this.locate(id);
+    const group = task.kind === 'root' ? undefined : reports.groupOfTask(state, task);
+    return redo(this, state, task, note, !!group && this.integration.busyGroups(state.doc.rootId).has(group.id));
+  }
+  applyRoot(rootId: string): Promise<ApplyResult> {
+    const state = this.requests.get(rootId);
+    return this.afterGitWork(state, () => applyRequest(state));
+  }
+  discardRoot(rootId: string): Promise<CommandResults['roots.discard']> {
+    const state = this.requests.get(rootId);
+    return this.afterGitWork(state, () => discardRequest(state, this.sessions.list(rootId).length));
+  }
+  /** Runs `fn` after the request's queued git work, then records what it changed in the git record. */
+  private afterGitWork<T>(state: RootState, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.integration.run(
+        state.doc.rootId,
+        state.doc.rootId,
+        async () => {
+          const out = await fn();
+          state.gitDirty = true;
+          commit(this, state, [state.doc.rootId]);
+          resolve(out);
+        },
+        reject,
+      );
+    });
+  }
+
   /** Carries on the unfinished work of a request in this engine (after a restart). */
   resume(rootId: string): void {
     const state = this.requests.get(rootId);
@@ -301,116 +356,15 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return { data, restored: data.length > 0 };
   }
 
-  // ---- writes that fail ----------------------------------------------------------------------------
-  /** Runs work that no caller waits for (timers, exits): a failed write is handled by writeFailed, not thrown into Node. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      if (!(err instanceof DataDirError)) throw err;
-    }
-  }
-
-  /**
-   * A write to the data dir failed. Memory must not claim what the disk does not hold: the request is
-   * read back from disk (live sessions stay linked). No new work starts; a probe every 2 s lifts the
-   * halt once the data dir takes writes again (a full disk freed), then the work carries on.
-   */
-  private writeFailed(state: RootState, err: unknown): void {
-    const rootId = state.doc.rootId;
-    const doc = this.store.readRoot(rootId);
-    if (doc) {
-      try {
-        const fresh = readRequest(this.store, doc as RequestDocument);
-        for (const info of this.sessions.list(rootId)) {
-          fresh.sessions.set(info.id, info);
-          fresh.doc.sessions[info.id] = info;
-        }
-        fresh.settled = false;
-        this.requests.add(fresh);
-        this.journal.resync(fresh, this.sessions.activeTaskIds(rootId));
-      } catch {
-        // the snapshot itself is unreadable now: the next start deals with it
-      }
-    }
-    if (this.halted) return;
-    this.halted = (err as Error).message;
-    this.notice('error', `${this.halted}. Maestro starts no new work until it can write again; what was reported before is saved.`);
-    this.publish('engine.halted', { message: this.halted });
-    this.probeTimer = setInterval(() => this.probeWrites(), 2_000);
-    this.probeTimer.unref();
-  }
-
-  private probeWrites(): void {
-    try {
-      assertWritable(this.dataDir);
-    } catch {
-      return;
-    }
-    if (this.probeTimer) clearInterval(this.probeTimer);
-    this.probeTimer = null;
-    this.halted = null;
-    // Sessions that ended while nothing could be written: what their exit meant is recorded now.
-    for (const state of this.requests.all()) {
-      this.guard(() => {
-        if (recoverInterrupted(this, state, () => undefined, (s) => `session ${s.id} ended while the data dir could not be written`)) {
-          this.activeRoots.add(state.doc.rootId);
-        }
-      });
-    }
-    if (this.halted) return;
-    this.notice('info', 'the data dir takes writes again: carrying on');
-    this.publish('engine.resumed', {});
-    this.scheduleSoon();
-  }
-
-  /** Why the engine stopped starting work, if it did. */
+  /** Why the engine stopped starting work (a write to the data dir failed), if it did. */
   get haltedBecause(): string | null {
-    return this.halted;
+    return this.halt.reason;
   }
 
   // ---- the scheduler --------------------------------------------------------------------------------
   private runScheduler(): void {
-    if (this.halted) return;
-    this.guard(() => this.schedulePass());
-  }
-
-  private schedulePass(): void {
-    const active = [...this.activeRoots].map((id) => this.requests.get(id));
-    for (const state of active) endFinishedInteractiveSessions(this, state);
-    const inputs = active.map((state) => {
-      const live = this.sessions.list(state.doc.rootId);
-      return gather(
-        state,
-        { workers: live.filter((s) => s.role === 'worker').length, sessions: live.length, taskIds: this.sessions.activeTaskIds(state.doc.rootId) },
-        this.currentSettings.concurrency,
-      );
-    });
-    const decision = schedule(inputs);
-    for (const rootId of decision.overBudget) this.budgetNotice(this.requests.get(rootId));
-    for (const { rootId, groupId } of decision.start) {
-      const state = this.requests.get(rootId);
-      this.startSession(state, state.tasks.get(groupId)!, 'worker');
-    }
-    for (const rootId of decision.settled) {
-      const state = this.requests.get(rootId);
-      state.settled = true;
-      this.activeRoots.delete(rootId);
-      const status = rootSummary(state).status;
-      this.journal.event(state, rootId, 'notice', `nothing left to run: the request is ${status}`);
-      this.journal.flush(state);
-      this.emit('root.settled', { rootId, status });
-    }
-  }
-
-  private budgetNotice(state: RootState): void {
-    const budget = state.doc.options.budgetUsd!;
-    const spent = state.agg.get(state.doc.rootId)?.usage.costUsd ?? 0;
-    const msg = `budget of $${budget.toFixed(2)} reached ($${spent.toFixed(2)} spent): no new sessions are started`;
-    if (state.timeline.some((e) => e.type === 'notice' && e.message === msg)) return;
-    this.journal.event(state, state.doc.rootId, 'notice', msg);
-    this.journal.flush(state);
-    this.notice('warning', msg, state.doc.rootId);
+    if (this.halt.reason) return;
+    guard(() => tick(this));
   }
 
   /** Waits until the root settles (nothing running, nothing left to start) and returns its status. */
@@ -427,10 +381,13 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   /** Stops every live session and waits for their exits, writes the snapshots, then releases the files. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closing = true;
     await this.sessions.closeAll();
+    // Commits of the sessions that just ended (and any git work under way) finish before the files close.
+    await this.integration.idle();
     this.closed = true;
-    if (this.probeTimer) clearInterval(this.probeTimer);
-    this.guard(() => this.journal.snapshotAll());
+    this.halt.stop();
+    guard(() => this.journal.snapshotAll());
     this.store.close();
   }
 }

@@ -22,8 +22,8 @@ function engine(dataDir: string): Engine {
 }
 
 /** A request whose plan waits for approval: nothing runs, reports still work. */
-function waitingRequest(e: Engine, workspace: string) {
-  const { rootId } = e.createRoot({ request: 'journal test', workspace, agentCommand: 'true', approvePlan: true, plan: plan3() });
+async function waitingRequest(e: Engine, workspace: string) {
+  const { rootId } = await e.createRoot({ request: 'journal test', workspace, agentCommand: 'true', approvePlan: true, plan: plan3() });
   const ids = new Map(e.tree(rootId).tasks.map((t) => [t.planId ?? 'root', t.id]));
   return { rootId, ids };
 }
@@ -44,11 +44,11 @@ function filesOf(dir: string): Map<string, string> {
 }
 
 describe('the journal', () => {
-  it('never reuses a sequence number after a crash (a restart without close)', () => {
+  it('never reuses a sequence number after a crash (a restart without close)', async () => {
     const dataDir = tmpDir();
     const workspace = tmpDir('maestro-ws-');
     const a = engine(dataDir);
-    const { rootId, ids } = waitingRequest(a, workspace);
+    const { rootId, ids } = await waitingRequest(a, workspace);
     const before = [1, 2, 3].map((n) => a.logTask(ids.get('s1')!, `note ${n}`).seq);
     // `a` is never closed: a second engine reads the data dir as a crash left it.
     const b = engine(dataDir);
@@ -60,11 +60,11 @@ describe('the journal', () => {
     expect(b.show(rootId, 1000).timeline.filter((e) => e.type === 'log').map((e) => e.message)).toEqual(['note 1', 'note 2', 'note 3', 'note 4', 'note 5']);
   });
 
-  it('replays changes made after the last snapshot (a crash before it was written)', () => {
+  it('replays changes made after the last snapshot (a crash before it was written)', async () => {
     const dataDir = tmpDir();
     const workspace = tmpDir('maestro-ws-');
     const a = engine(dataDir);
-    const { rootId, ids } = waitingRequest(a, workspace);
+    const { rootId, ids } = await waitingRequest(a, workspace);
     const snapshotFile = path.join(dataDir, 'roots', `${rootId}.json`);
     const oldSnapshot = fs.readFileSync(snapshotFile, 'utf8');
     a.completeTask(ids.get('s1')!, 'done one');
@@ -81,10 +81,10 @@ describe('the journal', () => {
     expect(t.get('g1')!.status).toBe('FAILED');
   });
 
-  it('writes a report with a durable cost that does not grow with the snapshot (the snapshot waits)', () => {
+  it('writes a report with a durable cost that does not grow with the snapshot (the snapshot waits)', async () => {
     const dataDir = tmpDir();
     const a = engine(dataDir);
-    const { rootId, ids } = waitingRequest(a, tmpDir('maestro-ws-'));
+    const { rootId, ids } = await waitingRequest(a, tmpDir('maestro-ws-'));
     const snapshotFile = path.join(dataDir, 'roots', `${rootId}.json`);
     const before = fs.readFileSync(snapshotFile, 'utf8');
     a.completeTask(ids.get('s1')!, 'done');
@@ -98,7 +98,7 @@ describe('status is the real status in every view', () => {
   it('groups and the request report their aggregated status (API views and tree --json)', async () => {
     const dataDir = tmpDir();
     const a = engine(dataDir);
-    const { rootId, ids } = waitingRequest(a, tmpDir('maestro-ws-'));
+    const { rootId, ids } = await waitingRequest(a, tmpDir('maestro-ws-'));
     for (const s of ['s1', 's2', 's3', 's4', 's5']) a.completeTask(ids.get(s)!, 'ok');
     const byPlan = () => new Map(a.tree(rootId).tasks.map((x) => [x.planId ?? 'root', x.status]));
     expect(byPlan().get('g1')).toBe('COMPLETED');
@@ -107,7 +107,7 @@ describe('status is the real status in every view', () => {
     expect(a.listRoots()[0]!.status).toBe('COMPLETED');
 
     // Failure, then retry: the group and the request follow.
-    const { rootId: r2, ids: ids2 } = waitingRequest(a, tmpDir('maestro-ws-'));
+    const { rootId: r2, ids: ids2 } = await waitingRequest(a, tmpDir('maestro-ws-'));
     a.completeTask(ids2.get('s1')!, 'ok');
     a.failTask(ids2.get('s2')!, 'broke');
     expect(a.getTask(ids2.get('g1')!).status).toBe('FAILED');
@@ -133,7 +133,7 @@ describe('reads change nothing', () => {
     const workspace = tmpDir('maestro-ws-');
     const a = engine(dataDir);
     // A live session, as a crash would leave it recorded: a reader must not "recover" it.
-    const { rootId } = a.createRoot({ request: 'read me', workspace, agentCommand: 'exec sleep 60', plan: plan3() });
+    const { rootId } = await a.createRoot({ request: 'read me', workspace, agentCommand: 'exec sleep 60', plan: plan3() });
     await waitFor(() => a.tree(rootId).sessions.some((s) => s.status === 'running'), 'a running session');
     a.journal.snapshotAll();
     const before = filesOf(dataDir);

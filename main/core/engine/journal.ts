@@ -97,6 +97,12 @@ export class Journal {
       tasks: changed,
       meta: { planSummary: state.doc.planSummary, awaitingApproval: state.doc.awaitingApproval },
     };
+    // The git record is small but not free: it rides along only when it changed.
+    if (state.gitDirty && record.meta) {
+      record.meta.git = state.doc.git;
+      record.meta.integration = state.doc.integration;
+      state.gitDirty = false;
+    }
     if (state.dirtySessions.size) {
       record.sessions = [...state.dirtySessions].map((id) => state.sessions.get(id)!).filter(Boolean);
       state.dirtySessions.clear();

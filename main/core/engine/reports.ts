@@ -10,6 +10,11 @@ import { commit, type Core } from './core';
 import { startPlanning } from './planning';
 import { addTask, groupOf, label, leavesOf, makeTask, nextPlanId, UNFINISHED, type RootState } from './state';
 
+/** The plan group of a task (for the facade). */
+export function groupOfTask(state: RootState, task: Task): Task {
+  return groupOf(state, task);
+}
+
 export function startTask(core: Core, state: RootState, task: Task, sessionId?: string): void {
   if (task.subtasks.length === 0) {
     if (task.status === 'COMPLETED') throw new ApiError('conflict', `task ${label(task)} is already COMPLETED`);

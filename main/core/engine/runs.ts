@@ -7,7 +7,7 @@ import type { SessionInfo, Task } from '../../../preload/model';
 import { AGENT_PROFILES, AgentUnavailableError } from '../agents';
 import { newSessionId, newToken } from '../ids';
 import type { SessionExit } from '../sessions/manager';
-import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText } from '../sessions/prompt';
+import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText, type GroupContext } from '../sessions/prompt';
 import { prepareLaunch, type LaunchInput } from '../sessions/launch';
 import type { WorkspaceStrategy } from '../sessions/workspace';
 import { commit, type Core } from './core';
@@ -19,7 +19,13 @@ export interface RunEnvironment {
   launchBase(): Omit<LaunchInput, 'info' | 'token' | 'sessionDir' | 'prompt' | 'system' | 'customCommand' | 'customSkillsDir'>;
 }
 
-export function startSession(core: Core, env: RunEnvironment, state: RootState, task: Task, role: 'worker' | 'orchestrator'): void {
+/** Where a worker session runs and what it is told beyond its tasks (worktree isolation, a retry, a conflict). */
+export interface WorkerLaunch {
+  cwd: string;
+  context: GroupContext;
+}
+
+export function startSession(core: Core, env: RunEnvironment, state: RootState, task: Task, role: 'worker' | 'orchestrator', launchOpts?: WorkerLaunch): void {
   const rootId = state.doc.rootId;
   const { options } = state.doc;
   const sessionId = newSessionId();
@@ -32,7 +38,7 @@ export function startSession(core: Core, env: RunEnvironment, state: RootState, 
     taskId: task.id,
     taskIds: [task.id, ...leaves.map((l) => l.id)],
     role,
-    agentProfile: role === 'worker' ? options.agentProfile : options.plannerProfile!,
+    agentProfile: role === 'worker' ? (task.profile ?? options.agentProfile) : options.plannerProfile!,
     agent,
     title: role === 'worker' ? `${task.planId ?? ''} ${task.title}`.trim() : 'Orchestrator',
     cwd: '',
@@ -46,15 +52,18 @@ export function startSession(core: Core, env: RunEnvironment, state: RootState, 
   state.doc.sessions[sessionId] = info;
   state.dirtySessions.add(sessionId);
   try {
-    info.cwd = env.workspaceStrategy.prepare(options.workspace, sessionId, task.id);
+    info.cwd = launchOpts?.cwd ?? env.workspaceStrategy.prepare(options.workspace, sessionId, task.id);
     const skillsDir = path.join(options.workspace, '.skills');
     const launch = prepareLaunch({
       ...env.launchBase(),
       info,
       token: newToken(),
       sessionDir: env.sessionDir(sessionId),
-      prompt: role === 'worker' ? groupPrompt(state.tasks, task, state.doc.planSummary) : orchestratorPrompt(task, options.workspace),
-      system: role === 'worker' ? workerSystemText(skills, agent) : orchestratorSystemText(skills),
+      prompt: role === 'worker' ? groupPrompt(state.tasks, task, state.doc.planSummary, launchOpts?.context) : orchestratorPrompt(task, options.workspace),
+      system:
+        role === 'worker'
+          ? workerSystemText(skills, agent)
+          : orchestratorSystemText(skills, [...AGENT_PROFILES.values()].filter((p) => !core.profileProblem(p.name, options.agentCommand))),
       customCommand: options.agentCommand,
       customSkillsDir: fs.existsSync(skillsDir) ? skillsDir : undefined,
     });
@@ -112,6 +121,8 @@ export function sessionExited(core: Core, e: SessionExit): void {
   }
   commit(core, state, changed);
   core.publish('session.changed', info);
+  // Worktree isolation: commit what the session left (or finish its conflict resolution) before anything merges.
+  if (info.role === 'worker' && state.doc.git) core.workerExited(state, info);
 }
 
 export function sessionQuiet(core: Core, info: SessionInfo, quietMs: number): void {

@@ -4,7 +4,7 @@ import type { TaskStatus } from '../../../preload/model';
 import { schedule, type GroupInput, type RequestInput } from './scheduler';
 
 function group(id: string, over: Partial<GroupInput> = {}): GroupInput {
-  return { id, status: 'PENDING' as TaskStatus, dependsOn: [], stuck: false, unfinished: true, live: false, ...over };
+  return { id, status: 'PENDING' as TaskStatus, dependsOn: [], stuck: false, unfinished: true, live: false, merged: true, busy: false, ...over };
 }
 
 function request(over: Partial<RequestInput> = {}): RequestInput {
@@ -24,6 +24,9 @@ function request(over: Partial<RequestInput> = {}): RequestInput {
 
 const started = (r: RequestInput | RequestInput[]) => schedule(Array.isArray(r) ? r : [r]).start.map((s) => `${s.rootId}/${s.groupId}`);
 
+const done = (id: string, over: Partial<GroupInput> = {}) => group(id, { status: 'COMPLETED', unfinished: false, ...over });
+const merges = (r: RequestInput) => schedule([r]).merge.map((m) => m.groupId);
+
 describe('the scheduler', () => {
   const cases: Array<[string, RequestInput | RequestInput[], string[], string[]]> = [
     ['independent groups start together, a dependent one waits', request(), ['r1/g1', 'r1/g2'], []],
@@ -39,6 +42,12 @@ describe('the scheduler', () => {
     ['an already settled request is not announced twice', request({ settled: true, groups: [group('g1', { status: 'COMPLETED', unfinished: false })] }), [], []],
     ['a running session keeps a request unsettled', request({ liveSessions: 1, liveWorkers: 1, groups: [group('g1', { live: true, status: 'IN_PROGRESS' })] }), [], []],
     ['the budget stops new sessions', request({ budget: { limit: 1, spent: 1.5 } }), [], ['r1']],
+    // Worktree isolation: a group's work reaches its dependents only through the integration branch.
+    ['a COMPLETED group not yet merged is not a ready dependency', request({ groups: [done('g1', { merged: false }), done('g2'), group('g3', { dependsOn: ['g1', 'g2'] })] }), [], []],
+    ['a group being prepared (busy) is not started twice and keeps the request unsettled', request({ groups: [group('g1', { busy: true }), group('g2', { dependsOn: ['g1'] })] }), [], []],
+    ['a dependency whose merge is under way (busy) holds its dependents', request({ groups: [done('g1', { merged: false, busy: true }), group('g2', { dependsOn: ['g1'] })] }), [], []],
+    ['once merged, the dependent starts', request({ groups: [done('g1'), group('g2', { dependsOn: ['g1'] })] }), ['r1/g2'], []],
+    ['a merged group with a new subtask (a redo) runs again on its branch', request({ groups: [group('g1', { status: 'PENDING', merged: true }), group('g2', { dependsOn: ['g1'] })] }), ['r1/g1'], []],
     ['older requests are served first', [request({ rootId: 'new', createdAt: 9 }), request({ rootId: 'old', createdAt: 2 })], ['old/g1', 'old/g2', 'new/g1', 'new/g2'], []],
   ];
   it.each(cases)('%s', (_what, input, start, settled) => {
@@ -49,5 +58,19 @@ describe('the scheduler', () => {
   it('reports a budget that stops a group that could start', () => {
     expect(schedule([request({ budget: { limit: 1, spent: 2 } })]).overBudget).toEqual(['r1']);
     expect(schedule([request({ budget: { limit: 5, spent: 2 } })]).overBudget).toEqual([]);
+  });
+
+  it('merges a COMPLETED group once its session has exited, once', () => {
+    expect(merges(request({ groups: [done('g1', { merged: false }), group('g2', { dependsOn: ['g1'] })] }))).toEqual(['g1']);
+    // its interactive agent is still being ended: wait for the exit (the last commit comes with it)
+    expect(merges(request({ liveSessions: 1, liveWorkers: 1, groups: [done('g1', { merged: false, live: true })] }))).toEqual([]);
+    // a merge already under way is not decided again, and the request is not settled meanwhile
+    const busy = request({ groups: [done('g1', { merged: false, busy: true })] });
+    expect(merges(busy)).toEqual([]);
+    expect(schedule([busy]).settled).toEqual([]);
+    // all merged: settled
+    expect(schedule([request({ groups: [done('g1'), done('g2')] })]).settled).toEqual(['r1']);
+    // in-place work is always "merged": nothing to merge
+    expect(merges(request({ groups: [done('g1')] }))).toEqual([]);
   });
 });

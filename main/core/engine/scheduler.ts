@@ -1,5 +1,11 @@
 // The scheduler as a pure function: the state of the active requests in, the sessions to start and the
 // requests that have settled out. The engine gathers the input (gather) and carries out the output.
+//
+// With worktree isolation a group's work reaches the others only through the integration branch: a
+// COMPLETED group is merged (a `merge` decision) once its session has exited, and a group that depends
+// on it starts only after that merge. Git work under way for a group (its worktree being prepared, its
+// work committed or merged) makes it `busy`: it neither starts nor merges twice, and keeps the request
+// from settling.
 import type { TaskStatus } from '../../../preload/model';
 import { leavesOf } from '../../../preload/tree';
 import { UNFINISHED, type RootState } from './state';
@@ -15,6 +21,10 @@ export interface GroupInput {
   unfinished: boolean;
   /** A session of this group is live. */
   live: boolean;
+  /** Its work is in the request's integration branch (always true for in-place work). */
+  merged: boolean;
+  /** Git work for it is under way (preparing its worktree, committing, merging). */
+  busy: boolean;
 }
 
 export interface RequestInput {
@@ -40,20 +50,27 @@ export interface Decision {
   settled: string[];
   /** Requests whose budget stops a group that could start. */
   overBudget: string[];
+  /** COMPLETED groups whose session has exited and whose work is to be merged into the integration branch. */
+  merge: Array<{ rootId: string; groupId: string }>;
 }
 
 export function schedule(requests: readonly RequestInput[]): Decision {
-  const out: Decision = { start: [], settled: [], overBudget: [] };
+  const out: Decision = { start: [], settled: [], overBudget: [], merge: [] };
   const ordered = [...requests].sort((a, b) => a.createdAt - b.createdAt);
   for (const r of ordered) {
     // A plan that waits for a person starts nothing and is not settled either.
     if (r.awaitingApproval) continue;
-    let waiting = false;
+    let waiting = r.groups.some((g) => g.busy);
     let started = 0;
-    const statusOf = new Map(r.groups.map((g) => [g.id, g.status]));
+    const ready = new Set(r.groups.filter((g) => g.status === 'COMPLETED' && g.merged && !g.busy).map((g) => g.id));
     for (const g of r.groups) {
-      if (g.live || g.status === 'COMPLETED' || g.stuck || !g.unfinished) continue;
-      if (!g.dependsOn.every((d) => statusOf.get(d) === 'COMPLETED')) continue;
+      if (g.live || g.busy || g.status !== 'COMPLETED' || g.merged) continue;
+      out.merge.push({ rootId: r.rootId, groupId: g.id });
+      waiting = true;
+    }
+    for (const g of r.groups) {
+      if (g.live || g.busy || g.status === 'COMPLETED' || g.stuck || !g.unfinished) continue;
+      if (!g.dependsOn.every((d) => ready.has(d))) continue;
       if (r.budget && r.budget.spent >= r.budget.limit) {
         out.overBudget.push(r.rootId);
         break;
@@ -75,6 +92,7 @@ export function gather(
   state: RootState,
   live: { workers: number; sessions: number; taskIds: ReadonlySet<string> },
   defaultConcurrency: number,
+  git: { merged: (groupId: string) => boolean; busy: ReadonlySet<string> } = { merged: () => true, busy: new Set() },
 ): RequestInput {
   const rootId = state.doc.rootId;
   const root = state.tasks.get(rootId)!;
@@ -97,6 +115,8 @@ export function gather(
         stuck: leaves.some((l) => l.status === 'FAILED' || l.status === 'BLOCKED'),
         unfinished: leaves.some((l) => UNFINISHED.has(l.status)),
         live: live.taskIds.has(id),
+        merged: git.merged(id),
+        busy: git.busy.has(id),
       };
     }),
     liveWorkers: live.workers,

@@ -6,11 +6,27 @@ import type { SessionInfo, Task, TaskStatus, TimelineEvent } from '../../../prel
 import { TASK_STATUSES } from '../../../preload/model';
 import { aggregateTree, isWithin, leavesOf, type Aggregate } from '../../../preload/tree';
 import { newTaskId } from '../ids';
+import type { GitRequestRecord } from '../git';
 import type { CommitRecord, DataStore, RootDocument } from '../store';
+
+/** The engine's side of a request's git integration (integration.ts), beside the git layer's record. */
+export interface IntegrationRecord {
+  /** Per group plan id: the leaf Maestro added for a merge conflict ("Resolve the merge conflict in …"). */
+  resolveLeaf: Record<string, string>;
+  /** The result was merged into the user's branch (`apply`). */
+  applied?: boolean;
+  /** The request's branches and worktrees were deleted (`discard`): no more git work. */
+  discarded?: boolean;
+}
 
 export interface RequestDocument extends RootDocument {
   planSummary?: string;
   awaitingApproval?: boolean;
+  /** Worktree isolation: the request's branches and worktrees (main/core/git), persisted by the engine. */
+  git?: GitRequestRecord;
+  integration?: IntegrationRecord;
+  /** In-place work in a workspace: why, and that workers share the directory. */
+  isolationWarning?: string;
 }
 
 export interface RootState {
@@ -24,6 +40,8 @@ export interface RootState {
   settled: boolean;
   /** Sessions whose record changed since the last commit record. */
   dirtySessions: Set<string>;
+  /** The git record changed since the last commit record (it goes into the record's `meta`). */
+  gitDirty?: boolean;
 }
 
 export const UNFINISHED: ReadonlySet<TaskStatus> = new Set(['PENDING', 'IN_PROGRESS']);
@@ -120,6 +138,8 @@ function applyCommit(doc: RequestDocument, c: CommitRecord): void {
   if (c.meta) {
     if ('planSummary' in c.meta) doc.planSummary = c.meta.planSummary;
     if ('awaitingApproval' in c.meta) doc.awaitingApproval = c.meta.awaitingApproval;
+    if (c.meta.git !== undefined) doc.git = c.meta.git as GitRequestRecord;
+    if (c.meta.integration !== undefined) doc.integration = c.meta.integration as IntegrationRecord;
   }
 }
 

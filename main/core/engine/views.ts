@@ -1,7 +1,7 @@
 // Read views of a request, as the API, the CLI and the UI see them. Pure functions of the request state:
 // a task's `status` is its real status — for a parent, the one aggregated from its subtasks.
 import type { TaskDetail } from '../../../preload/contract';
-import type { RootSummary, SessionInfo, Task, TaskView, TimelineEvent, TreeSnapshot } from '../../../preload/model';
+import type { RequestGitView, RootSummary, SessionInfo, Task, TaskView, TimelineEvent, TreeSnapshot } from '../../../preload/model';
 import { isWithin } from '../../../preload/tree';
 import type { RootState } from './state';
 
@@ -24,14 +24,39 @@ function sessionsOf(state: RootState, taskId: string): SessionInfo[] {
   return out;
 }
 
-export function treeSnapshot(state: RootState, live: (s: SessionInfo) => SessionInfo = (s) => s): TreeSnapshot {
-  return {
+export function treeSnapshot(
+  state: RootState,
+  live: (s: SessionInfo) => SessionInfo = (s) => s,
+  activeTaskIds: ReadonlySet<string> = new Set(),
+): TreeSnapshot {
+  const snap: TreeSnapshot = {
     rootId: state.doc.rootId,
     options: state.doc.options,
     awaitingApproval: !!state.doc.awaitingApproval,
     tasks: [...state.tasks.values()].map((t) => taskView(state, t)),
     sessions: [...state.sessions.values()].map(live),
   };
+  const git = gitView(state, activeTaskIds);
+  if (git) snap.git = git;
+  if (state.doc.isolationWarning) snap.isolationWarning = state.doc.isolationWarning;
+  return snap;
+}
+
+/** The request's branches and how each group's integration stands (worktree isolation only). */
+export function gitView(state: RootState, activeTaskIds: ReadonlySet<string>): RequestGitView | undefined {
+  const rec = state.doc.git;
+  if (!rec || state.doc.integration?.discarded) return undefined;
+  const groupTask = new Map([...state.tasks.values()].filter((t) => t.kind === 'group').map((t) => [t.planId ?? t.id, t.id]));
+  const groups: RequestGitView['groups'] = {};
+  for (const [planId, g] of Object.entries(rec.groups)) {
+    if (g.resolution) {
+      const live = activeTaskIds.has(groupTask.get(planId) ?? '');
+      groups[planId] = { branch: g.branch, state: live ? 'resolving' : 'conflict', files: [...g.resolution.files] };
+    } else groups[planId] = { branch: g.branch, state: g.mergedCommit !== undefined ? 'merged' : 'working' };
+  }
+  const view: RequestGitView = { integrationBranch: rec.integrationBranch, baseCommit: rec.baseCommit, baseBranch: rec.baseBranch, groups };
+  if (state.doc.integration?.applied) view.applied = true;
+  return view;
 }
 
 export function rootSummary(state: RootState): RootSummary {
