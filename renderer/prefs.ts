@@ -15,6 +15,7 @@ export function loadPrefs(): Partial<UiPrefs> {
     if (typeof parsed.lastWorkspace === 'string') out.lastWorkspace = parsed.lastWorkspace;
     if (typeof parsed.lastAgentProfile === 'string') out.lastAgentProfile = parsed.lastAgentProfile;
     if (typeof parsed.desktopNotifications === 'boolean') out.desktopNotifications = parsed.desktopNotifications;
+    if (parsed.diffMode === 'unified' || parsed.diffMode === 'split') out.diffMode = parsed.diffMode;
     return out;
   } catch {
     return {};
