@@ -106,16 +106,18 @@ describe('Changes: the file list', () => {
 describe('Changes: the diff, unified and split', () => {
   const section = splitPatch(PATCH).find((s) => s.change === 'renamed')!;
 
-  it('draws one file with syntax highlighting, in one table (unified) or two (split)', () => {
+  it('draws one file with syntax highlighting, in one column (unified) or side by side (split)', () => {
     const unified = renderToStaticMarkup(<FileDiff section={section} mode="unified" />);
-    expect(unified).toContain('unified-diff-table');
-    expect(unified).not.toContain('old-diff-table');
+    expect(unified).toContain('unified-diff-view');
+    expect(unified).not.toContain('split-diff-view');
     expect(unified).toContain('hljs-keyword');
     expect(textOf(unified).replace(/\s+/g, '')).toContain("+exporttypeCurrency='EUR'|'USD'|'GBP';");
     const split = renderToStaticMarkup(<FileDiff section={section} mode="split" />);
-    expect(split).toContain('old-diff-table');
-    expect(split).toContain('new-diff-table');
-    expect(split).not.toContain('unified-diff-table');
+    expect(split).toContain('split-diff-view');
+    expect(split).not.toContain('unified-diff-view');
+    // Each line once per side: the old text on the left, the new on the right.
+    expect(split.match(/data-side="old"/g)?.length).toBeGreaterThan(0);
+    expect(split.match(/data-side="new"/g)?.length).toBeGreaterThan(0);
   });
 
   it('binary files and pure renames get a sentence instead of a table', () => {

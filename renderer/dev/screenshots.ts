@@ -42,10 +42,10 @@ async function changes(): Promise<void> {
   const dialog = page.getByRole('dialog', { name: /Changes:/ });
   await dialog.locator('.diff-line-syntax-raw').first().waitFor();
   await dialog.getByRole('button', { name: /src\/billing\/types\.ts/ }).click();
-  await dialog.locator('.unified-diff-table').waitFor();
+  await dialog.locator('.unified-diff-view').waitFor();
   await shot(page, '12-changes-unified');
   await dialog.getByRole('button', { name: 'Split' }).click();
-  await dialog.locator('.old-diff-table').first().waitFor();
+  await dialog.locator('.split-diff-view').first().waitFor();
   await shot(page, '13-changes-split');
   await dialog.getByRole('button', { name: /Apply to main/ }).click();
   await dialog.getByText(/Applied/).first().waitFor();

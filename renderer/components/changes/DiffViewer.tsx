@@ -1,6 +1,6 @@
 // The diff of a group or a request in a large modal <dialog>: its files on the left, the chosen file's
 // diff on the right, unified or split (a preference), refreshed on demand.
-import { Suspense, lazy, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { Component, Suspense, lazy, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { DiffFile } from '../../../preload/contract';
 import { useDiff, useDiffCache } from '../../changes/diff-cache';
 import { sectionFor, splitPatch, totals } from '../../changes/patch';
@@ -9,6 +9,18 @@ import type { DiffMode } from '../../store/store';
 import { FileList, fileKey } from './FileList';
 
 const FileDiff = lazy(() => import('./FileDiff'));
+
+/** A diff that cannot be drawn says so, instead of taking the app down with it. */
+class DiffErrorBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  state = { error: null as string | null };
+  static getDerivedStateFromError(error: unknown) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  render() {
+    if (this.state.error) return <p className="form-problem diff-note">This diff could not be drawn: {this.state.error}</p>;
+    return this.props.children;
+  }
+}
 
 export function ModeSwitch({ mode, onMode }: { mode: DiffMode; onMode(mode: DiffMode): void }) {
   return (
@@ -124,9 +136,11 @@ export function DiffViewer({
                 )}
               </h3>
               {section ? (
-                <Suspense fallback={<p className="muted diff-note">Loading the diff view…</p>}>
-                  <FileDiff section={section} mode={mode} />
-                </Suspense>
+                <DiffErrorBoundary key={fileKey(current)}>
+                  <Suspense fallback={<p className="muted diff-note">Loading the diff view…</p>}>
+                    <FileDiff section={section} mode={mode} />
+                  </Suspense>
+                </DiffErrorBoundary>
               ) : (
                 <p className="diff-note">The patch has no text for this file.</p>
               )}

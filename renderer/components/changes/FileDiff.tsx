@@ -68,7 +68,7 @@ export function FileDiff({ section, mode }: { section: PatchSection; mode: DiffM
         diffViewMode={mode === 'split' ? DiffModeEnum.Split : DiffModeEnum.Unified}
         diffViewTheme="dark"
         diffViewHighlight={highlight}
-        diffViewWrap={false}
+        diffViewWrap={mode === 'split'}
         diffViewFontSize={12}
       />
     </div>
