@@ -21,7 +21,7 @@ async function pickApi(): Promise<MaestroApi & Partial<ConnectionAware>> {
   const params = new URLSearchParams(window.location.search);
   if (params.get('mock') === '1' && !window.maestro) {
     const { createMockApi } = await import('./dev/mock-api');
-    const api = createMockApi({ bigTree: Number(params.get('big')) || 0, empty: params.get('empty') === '1', manyGroups: Number(params.get('many')) || 0 });
+    const api = createMockApi({ bigTree: Number(params.get('big')) || 0, empty: params.get('empty') === '1', manyGroups: Number(params.get('many')) || 0, dirtyWorkspace: params.get('dirty') === '1' });
     setApi(api);
     return api;
   }

@@ -18,6 +18,7 @@ export function loadPrefs(): Partial<UiPrefs> {
     if (typeof parsed.desktopNotifications === 'boolean') out.desktopNotifications = parsed.desktopNotifications;
     if (typeof parsed.terminalsMaximized === 'boolean') out.terminalsMaximized = parsed.terminalsMaximized;
     if (typeof parsed.followRunning === 'boolean') out.followRunning = parsed.followRunning;
+    if (parsed.diffMode === 'unified' || parsed.diffMode === 'split') out.diffMode = parsed.diffMode;
     return out;
   } catch {
     return {};

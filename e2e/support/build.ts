@@ -38,8 +38,11 @@ export function ensureRendererBuilt(): void {
   const built = mtimeOf('dist/renderer/index.html');
   const sources = newestMtime(['renderer', 'preload', 'vite.config.ts']);
   if (built > sources) return;
+  // The production build, as `npm run build` makes it: vitest runs with NODE_ENV=test, which Vite would
+  // honour (React's development build with the libraries' production code paths).
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }

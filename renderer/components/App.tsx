@@ -4,6 +4,7 @@ import { useApp } from '../services';
 import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
 import { ShortcutsDialog, useGlobalShortcuts } from './KeyboardHelp';
+import { IsolationWarning } from './changes/IsolationWarning';
 import { RequestBox } from './RequestBox';
 import { SettingsDialog } from './SettingsDialog';
 import { Sidebar } from './Sidebar';
@@ -20,6 +21,7 @@ function Workspace() {
       <section className="tree-panel" aria-label="Plan">
         <TreeHeader />
         <ApprovalBar />
+        <IsolationWarning />
         {treeError ? <div className="tree-empty form-problem">Could not load the plan: {treeError}</div> : <TaskTree />}
       </section>
       <TaskDetail />

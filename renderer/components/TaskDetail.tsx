@@ -1,9 +1,11 @@
 // The detail of the selected task: what it is, how it ended, its sessions and its timeline. Task
 // fields come live from the store; the timeline is loaded by `task.show` and grows with events.
-import { useMemo } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { TimelineEvent, TimelineEventType } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp, useServices } from '../services';
+import { ChangesPanel } from './changes/ChangesPanel';
+import { Redo } from './changes/Redo';
 import { StatusIcon, formatDuration, formatTime, formatTokens, sessionStatusText, sessionTone, statusLabel } from './status';
 
 const EVENT_GLYPH: Record<TimelineEventType, string> = {
@@ -65,6 +67,7 @@ export function TaskDetail() {
   const selectSessions = useMemo(createSessionsSelector, []);
   const sessions = useApp((s) => selectSessions(s, taskId));
   const dependsOn = useMemo(() => (task ? task.dependsOn.map((id) => tasks.get(id)?.title ?? id) : []), [task, tasks]);
+  const [tab, setTab] = useState<'details' | 'changes'>('details');
 
   if (!task) return <aside className="detail" aria-label="Task detail" />;
 
@@ -78,6 +81,14 @@ export function TaskDetail() {
   const idleRequest = task.kind === 'root' && task.status !== 'COMPLETED' && task.status !== 'IN_PROGRESS' && !sessions.some((s) => s.status === 'running' || s.status === 'starting');
   const canRetry = (task.status === 'FAILED' && task.kind !== 'root') || idleRequest;
   const retryLabel = task.kind === 'root' && task.status !== 'FAILED' ? 'Carry on' : 'Retry';
+  const canRedo = task.status === 'COMPLETED' && task.kind === 'group';
+  const onTabKey = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    e.preventDefault();
+    const next = tab === 'details' ? 'changes' : 'details';
+    setTab(next);
+    document.getElementById(`detail-tab-${next}`)?.focus();
+  };
 
   return (
     <aside className="detail" aria-label="Task detail">
@@ -95,9 +106,32 @@ export function TaskDetail() {
             {retryLabel}
           </button>
         ) : null}
+        {canRedo ? <Redo key={task.id} task={task} /> : null}
       </div>
+      <div className="detail-tabs" role="tablist" aria-label="Task detail views" onKeyDown={onTabKey}>
+        {(['details', 'changes'] as const).map((t) => (
+          <button
+            key={t}
+            id={`detail-tab-${t}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            aria-controls={`detail-panel-${t}`}
+            tabIndex={tab === t ? 0 : -1}
+            className={tab === t ? 'active' : ''}
+            onClick={() => setTab(t)}
+          >
+            {t === 'details' ? 'Details' : 'Changes'}
+          </button>
+        ))}
+      </div>
+      {tab === 'changes' ? (
+        <div className="detail-scroll" id="detail-panel-changes" role="tabpanel" aria-labelledby="detail-tab-changes">
+          <ChangesPanel task={task} />
+        </div>
+      ) : null}
 
-      <div className="detail-scroll">
+      <div className="detail-scroll" id="detail-panel-details" role="tabpanel" aria-labelledby="detail-tab-details" hidden={tab !== 'details'}>
         {task.description ? (
           <section className="detail-section">
             <h3>{task.kind === 'root' ? 'Request' : 'Description'}</h3>

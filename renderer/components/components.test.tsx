@@ -1,15 +1,9 @@
 // Markup tests of the views with react-dom/server (node environment: effects do not run, so no
 // xterm is created; what is checked is the rendered structure and its accessibility attributes).
-import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { ReactElement } from 'react';
 import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
-import { FakeApi, manualScheduler } from '../dev/test-utils';
-import { ServicesProvider } from '../services';
-import { AppController } from '../store/controller';
-import { createStore } from 'zustand/vanilla';
-import { createAppStore, type AppState, type AppStore } from '../store/store';
-import { TerminalRouter } from '../terminal/router';
+import { elements, render } from '../dev/markup';
+import { createAppStore } from '../store/store';
 import type { Settings } from '../../preload/contract';
 import { AGENT_PROFILE_LIST } from '../../preload/profiles';
 import { ApprovalBar } from './ApprovalBar';
@@ -23,29 +17,6 @@ import { SHORTCUTS } from './shortcuts';
 import { TaskDetail } from './TaskDetail';
 import { TaskTree, TreeHeader } from './TaskTree';
 import { GRID_MAX, TerminalArea } from './TerminalArea';
-
-function render(prepared: AppStore, ui: ReactElement): string {
-  // Server rendering reads a store's *initial* state (useSyncExternalStore's server snapshot), so the
-  // views get a store that starts from the prepared state.
-  const store = createStore<AppState>()(() => prepared.getState());
-  const api = new FakeApi();
-  const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler });
-  return renderToStaticMarkup(
-    <ServicesProvider services={{ api, store, controller, router: new TerminalRouter(api) }}>{ui}</ServicesProvider>,
-  );
-}
-
-/** Parses the markup into elements with their attributes (enough for these assertions). */
-function elements(html: string): { tag: string; attrs: Record<string, string>; text: string }[] {
-  const out: { tag: string; attrs: Record<string, string>; text: string }[] = [];
-  const re = /<([a-z]+)((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*\/?>([^<]*)/g;
-  for (let m = re.exec(html); m; m = re.exec(html)) {
-    const attrs: Record<string, string> = {};
-    for (const a of m[2].matchAll(/([a-zA-Z-]+)(?:="([^"]*)")?/g)) attrs[a[1]] = a[2] ?? '';
-    out.push({ tag: m[1], attrs, text: m[3] });
-  }
-  return out;
-}
 
 function loaded(groups: number, perGroup: number, status?: (id: string) => 'PENDING' | 'FAILED' | 'COMPLETED' | 'IN_PROGRESS') {
   const store = createAppStore();

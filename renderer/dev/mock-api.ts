@@ -12,20 +12,25 @@ import type {
   Settings,
   TaskDetail,
 } from '../../preload/contract';
-import type { RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
+import type { RequestGitView, RootOptions, SessionInfo, TaskStatus, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
 import { DEFAULT_MODEL } from '../../preload/profiles';
 import { ApiError } from '../../preload/wire';
 import { aggregate, makeSession, makeTask, summaryOf } from './fixtures';
+import { createGitMock, demoGitView, newGitView } from './mock-git';
 import { addManyWorkers, bigTree } from './mock-scenarios';
 
-interface MockRoot {
+export interface MockRoot {
   id: string;
   options: RootOptions;
   tasks: Map<string, TaskView>;
   timeline: TimelineEvent[];
   awaitingApproval: boolean;
+  /** Worktree isolation: the request's branches (see mock-git.ts); in place: a warning instead. */
+  git?: RequestGitView;
+  isolationWarning?: string;
 }
 
+const DATA_DIR = '/home/dev/.config/maestro';
 const ESC = '\x1b[';
 const c = (code: string, text: string) => `${ESC}${code}m${text}${ESC}0m`;
 
@@ -45,6 +50,8 @@ export interface MockOptions {
   empty?: boolean;
   /** Adds a request with this many groups, most of them running (for looking at many panes). */
   manyGroups?: number;
+  /** The workspace has uncommitted changes in files the request touched: `roots.apply` refuses. */
+  dirtyWorkspace?: boolean;
 }
 
 export function createMockApi(opts: MockOptions = {}): MaestroApi {
@@ -179,7 +186,9 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     return root.tasks.get(gid)!;
   };
 
-  const old = makeRoot('demo-old', 'Fix flaky login test', 'The login e2e test fails one run in ten. Find out why and fix it.', '/home/dev/webshop', 'builtin');
+  const old = makeRoot('demo-old', 'Fix flaky login test', 'The login e2e test fails one run in ten. Find out why and fix it.', '/home/dev/login-spike', 'builtin');
+  old.options.isolation = 'in-place';
+  old.isolationWarning = '/home/dev/login-spike is not a git repository: the workers share this folder and can overwrite each other\'s changes.';
   addGroup(old, 'g1', 'Reproduce and fix', 'worker', [
     ['Reproduce the flake', 'COMPLETED'],
     ['Fix the race in the session cookie', 'COMPLETED'],
@@ -218,6 +227,8 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
   spawn(main, main.tasks.get(g4.id)!, 'exited', 1);
   main.tasks.set(g4.id, { ...main.tasks.get(g4.id)!, status: 'FAILED', result: 'A subtask failed: migration 0042.' });
   aggregate(main.tasks, main.id, activeTasks(main));
+  main.options.isolation = 'worktree';
+  main.git = demoGitView(main);
   addEvent(main, { taskId: `${g2.id}-s1`, type: 'log', message: 'POST /checkout returns a session URL; 6 tests added' });
   addEvent(main, { taskId: `${g4.id}-s2`, type: 'error', message: 'migration 0042 failed: column "email" already exists' });
 
@@ -242,6 +253,8 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     rootId: root.id,
     options: root.options,
     awaitingApproval: root.awaitingApproval,
+    ...(root.git ? { git: root.git } : {}),
+    ...(root.isolationWarning ? { isolationWarning: root.isolationWarning } : {}),
     tasks: [...root.tasks.values()],
     sessions: [...sessions.values()].filter((s) => s.rootId === root.id),
   });
@@ -274,6 +287,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
   const startPlan = (root: MockRoot) => {
     const first = root.tasks.get(`${root.id}-g1`)!;
     setStatus(root, first.subtasks[0], 'IN_PROGRESS');
+    if (root.git) root.git = { ...root.git, groups: { ...root.git.groups, g1: { branch: `${root.git.integrationBranch}/g1`, state: 'working' } } };
     const s = spawn(root, root.tasks.get(first.id)!, 'running');
     emit('session.changed', s);
   };
@@ -282,6 +296,42 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     for (const r of roots.values()) if (r.tasks.has(taskId)) return r;
     throw new ApiError('not-found', `no task ${taskId}`);
   };
+
+  /** After a moment, `tids` go back to work in a new session of the group; 6 s later they complete. */
+  const rerun = (r: MockRoot, group: TaskView, tids: string[], message: string, eventTaskId = group.id, done?: () => void) => {
+    addEvent(r, { taskId: eventTaskId, type: 'retry', message });
+    publish(r);
+    setTimeout(() => {
+      for (const tid of tids) setStatus(r, tid, 'IN_PROGRESS');
+      const s = spawn(r, r.tasks.get(group.id)!, 'running');
+      emit('session.changed', s);
+      publish(r);
+      setTimeout(() => {
+        for (const tid of tids) setStatus(r, tid, 'COMPLETED', 'Done on retry.');
+        if (r.tasks.get(group.id)!.status === 'FAILED') setStatus(r, group.id, 'IN_PROGRESS');
+        const ended: SessionInfo = { ...sessions.get(s.id)!, status: 'exited', exitCode: 0, endedAt: Date.now() };
+        sessions.set(s.id, ended);
+        log(s.id, `\r\n${c('32;1', '✓ done')}\r\n`);
+        emit('session.changed', ended);
+        addEvent(r, { taskId: group.id, type: 'session-exit', message: `${s.agent} exited`, sessionId: s.id, exitCode: 0 });
+        done?.();
+        publish(r);
+      }, 6000);
+    }, 1000);
+  };
+
+  const git = createGitMock({
+    roots,
+    rootOf: (id) => rootOf(id),
+    publish: (r) => publish(r),
+    rerun: (r, group, tids, message, done) => {
+      for (const tid of tids) setStatus(r, tid, 'PENDING');
+      rerun(r, group, tids, message, group.id, done);
+    },
+    log: (r, taskId, message) => addEvent(r, { taskId, type: 'notice', message }),
+    dirtyWorkspace: !!opts.dirtyWorkspace,
+    dataDir: DATA_DIR,
+  });
 
   const handlers: { [K in CommandName]?: (p: CommandParams<K>) => CommandResults[K] } = {
     'roots.list': () => summaries(),
@@ -317,25 +367,8 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       };
       visit(id);
       if (reset.length === 0) throw new ApiError('conflict', 'nothing failed below this task');
-      addEvent(r, { taskId: id, type: 'retry', message: `Retrying ${reset.length} task(s)` });
-      publish(r);
-      setTimeout(() => {
-        const group = r.tasks.get(id)!.kind === 'group' ? r.tasks.get(id)! : r.tasks.get(r.tasks.get(id)!.parentId!)!;
-        for (const tid of reset) setStatus(r, tid, 'IN_PROGRESS');
-        const s = spawn(r, group, 'running');
-        emit('session.changed', s);
-        publish(r);
-        setTimeout(() => {
-          for (const tid of reset) setStatus(r, tid, 'COMPLETED', 'Done on retry.');
-          if (r.tasks.get(group.id)!.status === 'FAILED') setStatus(r, group.id, 'IN_PROGRESS');
-          const ended: SessionInfo = { ...sessions.get(s.id)!, status: 'exited', exitCode: 0, endedAt: Date.now() };
-          sessions.set(s.id, ended);
-          log(s.id, `\r\n${c('32;1', '✓ retry succeeded')}\r\n`);
-          emit('session.changed', ended);
-          addEvent(r, { taskId: group.id, type: 'session-exit', message: `${s.agent} exited`, sessionId: s.id, exitCode: 0 });
-          publish(r);
-        }, 6000);
-      }, 1000);
+      const group = r.tasks.get(id)!.kind === 'group' ? r.tasks.get(id)! : r.tasks.get(r.tasks.get(id)!.parentId!)!;
+      rerun(r, group, reset, `Retrying ${reset.length} task(s)`, id);
       return { rootId: r.id, reset };
     },
     'session.stop': ({ sessionId }) => {
@@ -361,7 +394,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     'session.attach': ({ sessionId }) => ({ data: logs.get(sessionId) ?? '', restored: false, live: sessions.get(sessionId)?.status === 'running' }),
     'session.detach': () => ({ ok: true }),
     'session.ack': () => ({ ok: true }),
-    'app.info': () => ({ dataDir: '/home/dev/.config/maestro', version: '0.1.0' }),
+    'app.info': () => ({ dataDir: DATA_DIR, version: '0.1.0' }),
     'settings.get': () => settings,
     'settings.set': (patch) => (settings = { ...settings, ...patch }),
     'roots.create': ({ request, workspace, agentProfile, agentCommand, approvePlan }) => {
@@ -370,7 +403,9 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       const r = makeRoot(id, title, request, workspace ?? '/home/dev/webshop', agentProfile ?? settings.defaultAgentProfile);
       if (agentCommand) r.options.agentCommand = agentCommand;
       r.options.approvePlan = approvePlan ?? settings.approvePlans;
+      r.options.isolation = 'worktree';
       r.tasks.set(id, { ...r.tasks.get(id)!, createdAt: Date.now() });
+      r.git = newGitView(r);
       const planner = spawnOrchestrator(r);
       setTimeout(() => {
         addEvent(r, { taskId: id, type: 'plan', message: `Plan ready: 2 groups${r.options.approvePlan ? '; it waits for approval' : ''}` });
@@ -397,6 +432,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       publish(r);
       return snapshot(r);
     },
+    ...git,
     'secrets.status': () => secretsStatus(),
     'secrets.setApiKey': ({ key }) => {
       apiKeyStored = key !== null;

@@ -31,7 +31,56 @@ const shot = async (page: Page, name: string) => {
   console.log(`saved ${name}.png`);
 };
 
-try {
+/** The Changes view: the request's files, its diff unified and split, Apply, a group's diff, Redo, the in-place warning. */
+async function changes(): Promise<void> {
+  const page = await open('?mock=1');
+  await page.getByRole('treeitem', { name: /Add billing/ }).click();
+  await page.getByRole('tab', { name: 'Changes' }).click();
+  await page.getByRole('list', { name: 'Changed files' }).waitFor();
+  await shot(page, '11-changes-request');
+  await page.getByRole('button', { name: 'View diff' }).click();
+  const dialog = page.getByRole('dialog', { name: /Changes:/ });
+  await dialog.locator('.diff-line-syntax-raw').first().waitFor();
+  await dialog.getByRole('button', { name: /src\/billing\/types\.ts/ }).click();
+  await dialog.locator('.unified-diff-view').waitFor();
+  await shot(page, '12-changes-unified');
+  await dialog.getByRole('button', { name: 'Split' }).click();
+  await dialog.locator('.split-diff-view').first().waitFor();
+  await shot(page, '13-changes-split');
+  await dialog.getByRole('button', { name: /Apply to main/ }).click();
+  await dialog.getByText(/Applied/).first().waitFor();
+  await shot(page, '14-changes-applied');
+  await page.keyboard.press('Escape');
+  await page.getByRole('treeitem', { name: /Implement the checkout API/ }).click();
+  await page.getByRole('list', { name: 'Changed files' }).waitFor();
+  await page.getByRole('button', { name: /src\/api\/routes\.ts/ }).click();
+  await dialog.locator('.diff-line-syntax-raw').first().waitFor();
+  await shot(page, '15-changes-group-split');
+  await page.keyboard.press('Escape');
+  await page.getByRole('treeitem', { name: /Design the billing model/ }).click();
+  await page.getByRole('button', { name: 'Redo…' }).click();
+  await page.getByLabel('What should the agent do differently?').fill('Use integer cents everywhere and add a currency column.');
+  await shot(page, '16-redo');
+  await page.getByRole('button', { name: 'Discard…' }).count();
+  await page.getByRole('treeitem', { name: /Add billing/ }).click();
+  await page.getByRole('button', { name: 'Discard…' }).click();
+  await page.getByRole('alertdialog').waitFor();
+  await shot(page, '17-discard-confirm');
+  await page.close();
+  const dirty = await open('?mock=1&dirty=1');
+  await dirty.getByRole('treeitem', { name: /Add billing/ }).click();
+  await dirty.getByRole('tab', { name: 'Changes' }).click();
+  await dirty.getByRole('button', { name: /Apply to main/ }).click();
+  await dirty.getByRole('alert').filter({ hasText: 'Not applied' }).waitFor();
+  await shot(dirty, '18-apply-refused');
+  await dirty.getByRole('button', { name: /Fix flaky login/ }).click();
+  await dirty.getByRole('note', { name: 'Workers share the workspace' }).waitFor();
+  await shot(dirty, '19-isolation-warning');
+  await dirty.close();
+}
+
+/** Everything else: the overview, the keyboard, tabs and search, retry, settings, a new request, a large tree, first run. */
+async function tour(): Promise<void> {
   // 1. The demo plan: tree, detail of the root, streaming terminals in a grid.
   const page = await open('?mock=1');
   await page.getByRole('treeitem').first().waitFor();
@@ -137,6 +186,12 @@ try {
   await empty.getByText('What should your agents build?').waitFor();
   await shot(empty, '10-empty');
   await empty.close();
+}
+
+try {
+  // SHOTS=changes: only the Changes view.
+  if (process.env.SHOTS !== 'changes') await tour();
+  await changes();
 } finally {
   await browser.close();
   console.log(problems.length ? `\n${problems.length} console problems:\n${problems.join('\n')}` : '\nno console problems');

@@ -2,7 +2,7 @@
 // no terminal bytes. Engine events are applied in batches (`applyEvents`, one `set` per frame).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineEvents, EventName, SecretsStatus, Settings, TaskDetail } from '../../preload/contract';
-import type { RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
+import type { RequestGitView, RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
 import type { ConnectionState } from '../api/ws-client';
 import { isWithin, pathTo, type TreeFilter } from './tree';
 
@@ -40,7 +40,11 @@ export interface UiPrefs {
   terminalsMaximized: boolean;
   /** When the selected group's sessions end while others run, select the next running group. */
   followRunning: boolean;
+  /** How the Changes view shows a diff. */
+  diffMode: DiffMode;
 }
+
+export type DiffMode = 'unified' | 'split';
 
 export const DEFAULT_PREFS: UiPrefs = {
   terminalLayout: 'grid',
@@ -51,6 +55,7 @@ export const DEFAULT_PREFS: UiPrefs = {
   desktopNotifications: false,
   terminalsMaximized: false,
   followRunning: true,
+  diffMode: 'unified',
 };
 
 /** Every engine event except terminal bytes, as it is buffered for `applyEvents`. */
@@ -68,6 +73,10 @@ export interface AppData {
   /** The root whose snapshot `tasks` and `sessions` hold (differs from the selection while loading). */
   loadedRootId: string | null;
   rootOptions: RootOptions | null;
+  /** The loaded request's branches (worktree isolation), as of its last snapshot. */
+  rootGit: RequestGitView | null;
+  /** The loaded request runs in place: workers share the workspace. */
+  isolationWarning: string | null;
   treeError: string | null;
   tasks: ReadonlyMap<string, TaskView>;
   /** Bumped when the tree's shape changes (a task added, a task's subtasks changed), not on status changes. */
@@ -137,6 +146,8 @@ export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
     selectedRootId: null,
     loadedRootId: null,
     rootOptions: null,
+    rootGit: null,
+    isolationWarning: null,
     treeError: null,
     tasks: new Map(),
     treeShape: 0,
@@ -269,6 +280,8 @@ function clearedRoot(): Partial<AppData> {
   return {
     loadedRootId: null,
     rootOptions: null,
+    rootGit: null,
+    isolationWarning: null,
     tasks: new Map(),
     sessions: new Map(),
     selectedTaskId: null,
@@ -321,6 +334,8 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
         roots,
         loadedRootId: snapshot.rootId,
         rootOptions: snapshot.options,
+        rootGit: snapshot.git ?? null,
+        isolationWarning: snapshot.isolationWarning ?? null,
         tasks: new Map(snapshot.tasks.map((t) => [t.id, t])),
         treeShape: s.treeShape + 1,
         sessions: new Map(snapshot.sessions.map((x) => [x.id, x])),
