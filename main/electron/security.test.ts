@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../test/helpers';
 import { CSP, isAppUrl, isSafeExternalUrl, navigationVerdict, permissionAllowed, runAsNodeRefusal, windowOpenVerdict } from './security';
 
 const DEV = 'http://localhost:5173';
@@ -79,6 +82,14 @@ describe('CSP', () => {
     expect(directives.get('default-src')).toEqual(["'self'"]);
     for (const d of ['object-src', 'base-uri', 'frame-src', 'worker-src', 'frame-ancestors', 'form-action']) expect(directives.get(d), d).toEqual(["'none'"]);
     expect(CSP).not.toMatch(/unsafe-eval|\*|https?:|wss?:/);
+  });
+
+  it('index.html’s meta tag (browser mode, the dev server) says the same, but frame-ancestors (ignored in a meta tag)', () => {
+    const html = fs.readFileSync(path.join(REPO_ROOT, 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    const norm = (policy: string) => policy.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
+    expect(norm(meta!)).toEqual(norm(CSP).filter((d) => !d.startsWith('frame-ancestors')));
   });
 });
 
