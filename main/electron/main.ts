@@ -29,7 +29,7 @@ import { resolveDataDir } from '../core/paths';
 import type { DocumentFileFactory } from '../core/store';
 import { guardSession, guardWebContents } from './guard';
 import { createSecretStore } from './secrets';
-import { APP_ORIGIN, APP_SCHEME, CSP, isAppUrl, isSafeExternalUrl, runAsNodeRefusal } from './security';
+import { APP_ORIGIN, APP_SCHEME, CSP, isSafeExternalUrl, isTrustedIpcSender, runAsNodeRefusal } from './security';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..');
@@ -194,8 +194,7 @@ function bridgeFor(contents: WebContents): ClientBridge {
 function wireIpc(inst: Instance): void {
   ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
     // Every call checks who sends it: only the app's own top frame.
-    const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isAppUrl(frame.url, devServerUrl)) {
+    if (!isTrustedIpcSender(event.senderFrame, devServerUrl)) {
       return { error: { code: 'forbidden', message: 'IPC from an unexpected frame' } };
     }
     if (typeof method !== 'string') return { error: { code: 'bad-request', message: 'the method must be a string' } };

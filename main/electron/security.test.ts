@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../test/helpers';
-import { CSP, isAppUrl, isSafeExternalUrl, navigationVerdict, permissionAllowed, runAsNodeRefusal, windowOpenVerdict } from './security';
+import { CSP, isAppUrl, isSafeExternalUrl, isTrustedIpcSender, navigationVerdict, permissionAllowed, runAsNodeRefusal, windowOpenVerdict } from './security';
 
 const DEV = 'http://localhost:5173';
 
@@ -24,6 +24,20 @@ describe('Electron URL rules', () => {
     expect(isSafeExternalUrl('javascript:alert(1)')).toBe(false);
     expect(isSafeExternalUrl('https://user:pw@example.com')).toBe(false);
     expect(isSafeExternalUrl('smb://share/x')).toBe(false);
+  });
+});
+
+describe('IPC sender (event.senderFrame)', () => {
+  const top = (url: string) => ({ parent: null, url });
+  it('answers only the app’s own page in the top frame', () => {
+    expect(isTrustedIpcSender(top('app://maestro/index.html'))).toBe(true);
+    expect(isTrustedIpcSender(top('http://localhost:5173/'), DEV)).toBe(true);
+    expect(isTrustedIpcSender({ parent: top('app://maestro/index.html'), url: 'app://maestro/index.html' })).toBe(false);
+    expect(isTrustedIpcSender(top('https://example.com/'))).toBe(false);
+    expect(isTrustedIpcSender(top('http://localhost:5173/'))).toBe(false);
+    expect(isTrustedIpcSender(top('file:///tmp/x.html'))).toBe(false);
+    expect(isTrustedIpcSender(null)).toBe(false); // the frame navigated away or was destroyed
+    expect(isTrustedIpcSender(undefined)).toBe(false);
   });
 });
 

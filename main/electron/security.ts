@@ -55,6 +55,11 @@ export function isSafeExternalUrl(raw: string): boolean {
   return (url.protocol === 'https:' || url.protocol === 'http:') && !!url.hostname && !url.username && !url.password;
 }
 
+/** An IPC message is answered only when it comes from the app's own page in a top frame (event.senderFrame). */
+export function isTrustedIpcSender(frame: { parent: unknown; url: string } | null | undefined, devServerUrl?: string): boolean {
+  return !!frame && frame.parent === null && isAppUrl(frame.url, devServerUrl);
+}
+
 /** What happens to a navigation: it stays in the app, the link opens in the system browser, or nothing. */
 export type NavigationVerdict = 'allow' | 'external' | 'deny';
 
