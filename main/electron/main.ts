@@ -1,7 +1,7 @@
 // The Electron shell: app lifecycle, the window, IPC wiring to the engine, notifications, security.
 // Everything else lives in main/core, which this file only constructs and connects.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import {
   app,
@@ -13,6 +13,7 @@ import {
   net,
   protocol,
   safeStorage,
+  session,
   shell,
   type IpcMainInvokeEvent,
   type WebContents,
@@ -26,14 +27,34 @@ import { fileInside } from '../core/api/guard';
 import { startInstance, type Instance } from '../core/instance';
 import { resolveDataDir } from '../core/paths';
 import type { DocumentFileFactory } from '../core/store';
+import { guardSession, guardWebContents } from './guard';
 import { createSecretStore } from './secrets';
-import { APP_ORIGIN, APP_SCHEME, CSP, isAppUrl, isSafeExternalUrl } from './security';
+import { APP_ORIGIN, APP_SCHEME, CSP, isSafeExternalUrl, isTrustedIpcSender, runAsNodeRefusal } from './security';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..');
 const rendererDir = path.resolve(appRoot, 'dist', 'renderer');
 const preloadPath = path.join(appRoot, 'dist', 'preload', 'preload.cjs');
 const devServerUrl = app.isPackaged ? undefined : process.env.VITE_DEV_SERVER_URL;
+
+// ELECTRON_RUN_AS_NODE reaches this file only when the RunAsNode fuse is off: refuse a script run
+// instead of opening a window; a stray copy of the variable is dropped so no child inherits it.
+const runAsNodeMessage = runAsNodeRefusal(process.env, process.argv);
+if (runAsNodeMessage) {
+  process.stderr.write(runAsNodeMessage);
+  app.exit(2);
+}
+delete process.env.ELECTRON_RUN_AS_NODE;
+
+// Every WebContents and every session, whoever creates them, get the guards before any page loads.
+const guardOptions = {
+  devServerUrl,
+  openExternal: (url: string) => {
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
+  },
+};
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, guardOptions));
+app.on('session-created', (created) => guardSession(created, devServerUrl));
 
 // A separate profile (window state, storage, the single-instance lock): tests, side-by-side installs.
 if (process.env.MAESTRO_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.MAESTRO_USER_DATA_DIR));
@@ -56,7 +77,9 @@ let instance: Instance | undefined;
 let mainWindow: BrowserWindow | undefined;
 const bridges = new Map<number, ClientBridge>();
 
-if (!app.requestSingleInstanceLock()) {
+if (runAsNodeMessage) {
+  // exiting (above): start nothing, and do not wake a running instance
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -78,6 +101,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // The default session exists before 'session-created' listeners can see it: guard it here, first.
+  guardSession(session.defaultSession, devServerUrl);
   // The same rule as the CLI's (core/paths.ts), not Electron's userData: `maestro` in a terminal finds this instance.
   const dataDir = resolveDataDir();
   // The API key is encrypted with the OS keychain (safeStorage is usable once the app is ready).
@@ -100,7 +125,7 @@ function serveRendererProtocol(): void {
     let file = fileInside(rendererDir, url.pathname);
     if (!file) return new Response('forbidden', { status: 403 });
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rendererDir, 'index.html');
-    const res = await net.fetch(`file://${file}`);
+    const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
     headers.set('content-security-policy', CSP);
     headers.set('x-content-type-options', 'nosniff');
@@ -145,19 +170,7 @@ function createWindow(dataDir: string): BrowserWindow {
   win.on('resized', save);
   win.on('moved', save);
 
-  // Navigation stays inside the app; new windows are refused, http(s) links open in the browser.
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url, devServerUrl)) {
-      event.preventDefault();
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    }
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-
+  // Navigation, new windows and <webview>: guarded for every WebContents by app.on('web-contents-created').
   void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   return win;
 }
@@ -181,8 +194,7 @@ function bridgeFor(contents: WebContents): ClientBridge {
 function wireIpc(inst: Instance): void {
   ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
     // Every call checks who sends it: only the app's own top frame.
-    const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isAppUrl(frame.url, devServerUrl)) {
+    if (!isTrustedIpcSender(event.senderFrame, devServerUrl)) {
       return { error: { code: 'forbidden', message: 'IPC from an unexpected frame' } };
     }
     if (typeof method !== 'string') return { error: { code: 'bad-request', message: 'the method must be a string' } };
