@@ -1,7 +1,7 @@
 // The data dir rule that the CLI, `maestro serve` and the Electron shell share.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDataDir } from './paths';
+import { packagedCliEntry, resolveDataDir } from './paths';
 
 describe('resolveDataDir', () => {
   const env = { HOME: '/home/ada', MAESTRO_DATA_DIR: '/srv/maestro', XDG_CONFIG_HOME: '/home/ada/.cfg' };
@@ -26,5 +26,20 @@ describe('resolveDataDir', () => {
 
   it('treats empty variables as unset', () => {
     expect(resolveDataDir(undefined, { HOME: '/home/ada', MAESTRO_DATA_DIR: '', XDG_CONFIG_HOME: '' }, 'linux')).toBe('/home/ada/.config/maestro');
+  });
+});
+
+describe('packagedCliEntry (the RunAsNode fuse is off in the packaged app)', () => {
+  it('runs the unpacked bundle with the system Node from PATH, without ELECTRON_RUN_AS_NODE', () => {
+    const bin = path.dirname(process.execPath);
+    const entry = packagedCliEntry('/opt/Maestro/resources/app.asar', `/nowhere${path.delimiter}${bin}`, 'linux');
+    expect(entry.args).toEqual(['/opt/Maestro/resources/app.asar.unpacked/dist/cli/maestro.js']);
+    expect(entry.env).toEqual({});
+    expect(path.isAbsolute(entry.node)).toBe(true);
+    expect(path.dirname(entry.node)).toBe(bin);
+  });
+
+  it('leaves a bare `node` when PATH has none (the session is then refused with what to install)', () => {
+    expect(packagedCliEntry('/opt/Maestro/resources/app.asar', '/nowhere', 'linux').node).toBe('node');
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findExecutable } from './agents';
 
 /** The folder that holds the app's package.json (the repo in development, the unpacked app when packaged). */
 export function appRoot(): string {
@@ -49,9 +50,14 @@ export function resolveDataDir(
   return p.join(env.XDG_CONFIG_HOME || p.join(home, '.config'), 'maestro');
 }
 
-/** The CLI entry the `maestro` launcher runs: the bundle when built, else the TypeScript source via tsx. */
-export function cliEntry(): { node: string; args: string[]; env: Record<string, string> } {
+/**
+ * The CLI entry the `maestro` launcher runs. In the packaged app (its files in app.asar) the RunAsNode
+ * fuse is off (electron-builder.yml), so Electron's binary cannot act as Node: see packagedCliEntry.
+ * Elsewhere this process's own runtime runs the bundle when built, else the TypeScript source via tsx.
+ */
+export function cliEntry(envPath = process.env.PATH ?? ''): { node: string; args: string[]; env: Record<string, string> } {
   const root = appRoot();
+  if (process.versions.electron && path.basename(root) === 'app.asar') return packagedCliEntry(root, envPath);
   const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
   const bundle = path.join(root, 'dist', 'cli', 'maestro.js');
   if (fs.existsSync(bundle)) return { node: process.execPath, args: [bundle], env };
@@ -60,4 +66,14 @@ export function cliEntry(): { node: string; args: string[]; env: Record<string, 
     args: ['--import', 'tsx', path.join(root, 'main', 'cli', 'index.ts')],
     env,
   };
+}
+
+/**
+ * The packaged app's CLI: a system Node (>= 20.19) from PATH runs the unpacked copy of the bundle
+ * (asarUnpack: dist/cli/**), since a plain Node cannot read inside app.asar. `node` stays a bare name
+ * when PATH has none: prepareLaunch then refuses the session with what to install.
+ */
+export function packagedCliEntry(asarRoot: string, envPath: string, platform: NodeJS.Platform = process.platform): { node: string; args: string[]; env: Record<string, string> } {
+  const node = findExecutable(platform === 'win32' ? 'node.exe' : 'node', envPath) ?? 'node';
+  return { node, args: [path.join(`${asarRoot}.unpacked`, 'dist', 'cli', 'maestro.js')], env: {} };
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionInfo } from '../../../preload/model';
-import { resolveLaunch, type AgentLaunch } from '../agents';
+import { AgentUnavailableError, resolveLaunch, type AgentLaunch } from '../agents';
 import { cliEntry } from '../paths';
 
 export interface LaunchInput {
@@ -38,6 +38,12 @@ export function prepareLaunch(input: LaunchInput): PreparedLaunch {
   fs.writeFileSync(systemFile, input.system);
   fs.writeFileSync(fullPromptFile, `${input.system}\n\n---\n\n${input.prompt}\n`);
   const env = sessionEnv(input);
+  const maestro = cliEntry(env.PATH);
+  if (!path.isAbsolute(maestro.node)) {
+    throw new AgentUnavailableError(
+      'the desktop app runs the `maestro` command on Node.js 20.19 or later, which is not on PATH; install it (https://nodejs.org) and start Maestro again',
+    );
+  }
   const launch = resolveLaunch(
     info.agentProfile,
     {
@@ -51,7 +57,7 @@ export function prepareLaunch(input: LaunchInput): PreparedLaunch {
       cwd: info.cwd,
       customCommand: input.customCommand,
       customSkillsDir: input.customSkillsDir,
-      maestro: cliEntry(),
+      maestro,
       llm: input.llm,
     },
     env.PATH,
