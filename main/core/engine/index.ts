@@ -6,10 +6,9 @@ import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } fro
 import { ApiError } from '../../../preload/wire';
 import { TypedEmitter } from '../events';
 import { appVersion, builtinSkillsDir } from '../paths';
-import { AGENT_PROFILES, findExecutable } from '../agents';
-import { anthropicKeySource, FileSecretStore, type SecretStore } from '../secrets';
-import { loadSkills, type SkillSet } from '../skills';
-import { DataStore, DEFAULT_SETTINGS, type DocumentFileFactory, type RootDocument } from '../store';
+import { FileSecretStore, type SecretStore } from '../secrets';
+import type { SkillSet } from '../skills';
+import { DataStore, type DocumentFileFactory, type RootDocument } from '../store';
 import { SessionManager, type SessionExit } from '../sessions/manager';
 import type { Attachment } from '../sessions/attach';
 import { writeLauncher } from '../sessions/launch';
@@ -20,6 +19,7 @@ import { commit, type Core, type EngineInternalEvents } from './core';
 import { IntegrationQueue, workerExited } from './integration';
 import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './review';
 import { Journal } from './journal';
+import { Setup } from './setup';
 import { approvePlan, createRequest, submitPlan, type CreateParams } from './planning';
 import * as reports from './reports';
 import { recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
@@ -57,24 +57,20 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   readonly activeRoots = new Set<string>();
   readonly integration = new IntegrationQueue(() => this.scheduleSoon());
   closing = false;
-  private readonly secrets: SecretStore;
-  private readonly skillsDir: string;
   private readonly runEnv: RunEnvironment;
-  private currentSettings: Settings;
+  private readonly setup: Setup;
   private scheduled = false;
   private closed = false;
   private readonly halt: WriteHalt;
   private launcherDir?: string;
-  private readonly skillsCache = new Map<string, { at: number; set: SkillSet }>();
   apiUrl: string;
 
   constructor(private readonly opts: EngineOptions) {
     super();
     this.store = new DataStore(opts.dataDir, opts.files);
-    this.secrets = opts.secrets ?? new FileSecretStore(opts.dataDir);
-    this.skillsDir = opts.skillsDir ?? builtinSkillsDir();
+    const secrets = opts.secrets ?? new FileSecretStore(opts.dataDir);
+    this.setup = new Setup(this.store, secrets, opts.skillsDir ?? builtinSkillsDir(), opts.baseEnv ?? process.env, opts.overrides);
     this.apiUrl = opts.apiUrl ?? '';
-    this.currentSettings = { ...DEFAULT_SETTINGS, ...this.store.readSettings(), ...opts.overrides };
     this.halt = new WriteHalt(this, this.store, opts.dataDir);
     this.journal = new Journal(this.store, {
       emit: (e, p) => this.emit(e, p as EngineInternalEvents[typeof e]),
@@ -90,7 +86,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
         sessionQuiet: (info, ms) => guard(() => sessionQuiet(this, info, ms)),
         sessionExited: (e: SessionExit) => guard(() => sessionExited(this, e)),
       },
-      () => this.currentSettings.quietSeconds,
+      () => this.setup.settings.quietSeconds,
       (id) => this.store.sessionLogPath(id),
     );
     this.runEnv = {
@@ -99,9 +95,9 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
       launchBase: () => ({
         apiUrl: this.apiUrl,
         baseEnv: opts.baseEnv ?? process.env,
-        storedApiKey: this.secrets.get(),
+        storedApiKey: this.setup.storedApiKey(),
         launcherDir: (this.launcherDir ??= writeLauncher(this.dataDir)),
-        llm: { model: this.currentSettings.model, maxTokens: this.currentSettings.maxTokens, maxTurns: this.currentSettings.maxTurns },
+        llm: { model: this.setup.settings.model, maxTokens: this.setup.settings.maxTokens, maxTurns: this.setup.settings.maxTurns },
       }),
     };
     for (const doc of this.store.loadRoots()) this.load(doc);
@@ -136,22 +132,13 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
 
   // ---- Core services for the rooms ----------------------------------------------------------------
   settings(): Settings {
-    return this.currentSettings;
+    return this.setup.settings;
   }
   profileProblem(name: string, customCommand?: string): string | undefined {
-    const profile = AGENT_PROFILES.get(name);
-    if (!profile) return `there is no profile "${name}"`;
-    if (name === 'builtin') return this.secretsStatus().anthropicApiKey === 'missing' ? 'it needs an Anthropic API key, and none is set or stored' : undefined;
-    if (name === 'custom') return (customCommand ?? this.currentSettings.customAgentCommand).trim() ? undefined : 'no custom command line is set';
-    const envPath = (this.opts.baseEnv ?? process.env).PATH ?? '';
-    return findExecutable(name, envPath) ? undefined : `"${name}" is not on PATH (${profile.install})`;
+    return this.setup.profileProblem(name, customCommand);
   }
   skillsFor(workspace: string): SkillSet {
-    const hit = this.skillsCache.get(workspace);
-    if (hit && Date.now() - hit.at < 2_000) return hit.set;
-    const set = loadSkills(this.skillsDir, workspace);
-    this.skillsCache.set(workspace, { at: Date.now(), set });
-    return set;
+    return this.setup.skillsFor(workspace);
   }
   publish<E extends keyof EngineInternalEvents & string>(event: E, payload: EngineInternalEvents[E]): void {
     this.emit(event, payload);
@@ -217,22 +204,18 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
 
   // ---- settings and secrets ---------------------------------------------------------------------
   getSettings(): Settings {
-    return { ...this.currentSettings };
+    return { ...this.setup.settings };
   }
   setSettings(patch: Partial<Settings>): Settings {
-    this.currentSettings = { ...this.currentSettings, ...patch };
-    this.store.writeSettings(this.currentSettings);
+    const next = this.setup.update(patch);
     this.scheduleSoon();
-    return this.getSettings();
+    return next;
   }
   secretsStatus(): SecretsStatus {
-    const env = this.opts.baseEnv ?? process.env;
-    // The environment's key wins: it is the one sessions get (see sessions/launch.ts).
-    return { anthropicApiKey: anthropicKeySource(env, this.secrets), stored: !!this.secrets.get(), storage: this.secrets.kind };
+    return this.setup.secretsStatus();
   }
   setApiKey(key: string | null): SecretsStatus {
-    this.secrets.set(key ?? undefined);
-    return this.secretsStatus();
+    return this.setup.setApiKey(key);
   }
 
   // ---- requests and plans -----------------------------------------------------------------------
