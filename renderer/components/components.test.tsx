@@ -23,6 +23,7 @@ import { SHORTCUTS } from './shortcuts';
 import { TaskDetail } from './TaskDetail';
 import { TaskTree, TreeHeader } from './TaskTree';
 import { GRID_MAX, TerminalArea } from './TerminalArea';
+import { TerminalPane } from './TerminalPane';
 
 function render(prepared: AppStore, ui: ReactElement): string {
   // Server rendering reads a store's *initial* state (useSyncExternalStore's server snapshot), so the
@@ -199,6 +200,28 @@ describe('TerminalArea', () => {
   it('offers Stop only for running sessions', () => {
     const html = render(withSessions(2), <TerminalArea />);
     expect(elements(html).filter((e) => e.tag === 'button' && e.text === 'Stop')).toHaveLength(1);
+  });
+});
+
+describe('TerminalPane header', () => {
+  it('shows the outcome with the exit code as detail and the attempt, not a green "exited (0)"', () => {
+    // g1.s1 FAILED: the first attempt exited 0 without finishing it, the second one (running) took it over.
+    const store = loaded(1, 1, (id) => (id === 'g1.s1' ? 'FAILED' : 'PENDING'));
+    store.getState().applyEvents([
+      { event: 'session.changed', payload: makeSession({ id: 'a1', rootId: 'r', taskId: 'r-g1', taskIds: ['r-g1', 'r-g1-s1'], status: 'exited', exitCode: 0, startedAt: 1 }) },
+    ]);
+    const failed = render(store, <TerminalPane session={store.getState().sessions.get('a1')!} title="Group 1" />);
+    expect(failed).toContain('class="term-status tone-failed"');
+    expect(failed).toMatch(/>failed<span class="term-status-detail"> · 1 of 1 subtask\(s\) failed · exit 0</);
+    expect(failed).not.toContain('exited (0)');
+    expect(failed).not.toContain('attempt');
+
+    store.getState().applyEvents([
+      { event: 'session.changed', payload: makeSession({ id: 'a2', rootId: 'r', taskId: 'r-g1', taskIds: ['r-g1', 'r-g1-s1'], status: 'running', startedAt: 2 }) },
+    ]);
+    const second = render(store, <TerminalPane session={store.getState().sessions.get('a2')!} title="Group 1" />);
+    expect(second).toMatch(/class="badge badge-attempt"[^>]*>attempt 2</);
+    expect(second).toContain('>running</span>');
   });
 });
 
