@@ -6,6 +6,7 @@ import { readDataDir } from '../core/engine/readonly';
 import { listRoots, taskDetail, treeSnapshot } from '../core/engine/views';
 import { resolveDataDir } from '../core/paths';
 import { CliError } from './client';
+import type { TreeSource } from './resolve';
 import { stripControls } from './terminal-safe';
 
 function open(dataDirOpt: string | undefined) {
@@ -31,4 +32,19 @@ export function offlineShow(dataDirOpt: string | undefined, id: string, rootId: 
   const hit = requests.find(id, within);
   if (!hit) throw new CliError(`no task "${id}" in ${dataDir}${within ? ` (plan ids are looked up in request ${within})` : ''}`);
   return taskDetail(hit.state, hit.task, timelineLimit);
+}
+
+/** The data dir read directly, as a tree source for plan ids (resolve.ts); read once, on first use. */
+export function offlineSource(dataDirOpt: string | undefined): TreeSource {
+  let view: ReturnType<typeof open> | undefined;
+  const get = () => (view ??= open(dataDirOpt));
+  return {
+    latestRoot: () => listRoots(get().requests.all())[0]?.id,
+    tree: (rootId) => {
+      const { dataDir, requests } = get();
+      const state = requests.maybe(rootId);
+      if (!state) throw new CliError(`no request with id "${rootId}" in ${dataDir}`);
+      return treeSnapshot(state);
+    },
+  };
 }
