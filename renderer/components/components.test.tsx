@@ -284,6 +284,13 @@ describe('other views', () => {
     store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
     store.getState().setSettings({ ...settings, defaultAgentProfile: 'claude' });
     expect(render(store, <Banners />)).not.toContain('No Anthropic API key');
+    // The agent last chosen in the request box is the default a new request gets: Claude Code needs no key.
+    store.getState().setSettings(settings);
+    store.getState().setPrefs({ lastAgentProfile: 'claude' });
+    expect(render(store, <Banners />)).not.toContain('No Anthropic API key');
+    // A custom command needs no key to work, but nothing could plan.
+    store.getState().setPrefs({ lastAgentProfile: 'custom' });
+    expect(render(store, <Banners />)).toContain('the built-in agent cannot plan without one');
   });
 
   it('a notice that a setting can fix offers the settings; one about another request offers to show it', () => {
@@ -350,5 +357,29 @@ describe('other views', () => {
     const options = after.slice(0, after.findIndex((e) => e.tag !== 'option'));
     expect(options.map((o) => [o.attrs.value, o.text])).toEqual(AGENT_PROFILE_LIST.map((p) => [p.name, p.label]));
     expect(options.find((o) => 'selected' in o.attrs)?.attrs.value).toBe('codex');
+  });
+
+  it('the request box lets the user pick who plans; the default follows the key and the workers’ agent', () => {
+    const planned = (store: AppStore) => {
+      const els = elements(render(store, <RequestBox />));
+      const label = els.find((e) => e.tag === 'label' && e.text === 'Planned by');
+      const at = els.findIndex((e) => e.tag === 'select' && e.attrs.id === label?.attrs.for);
+      const after = els.slice(at + 1);
+      const options = after.slice(0, after.findIndex((e) => e.tag !== 'option'));
+      const warning = els.find((e) => e.tag === 'p' && e.attrs.class?.includes('request-warning'))?.text.replace('<!-- -->', '').trim() ?? '';
+      return { options: options.map((o) => o.attrs.value), selected: options.find((o) => 'selected' in o.attrs)?.attrs.value, warning };
+    };
+    const store = createAppStore();
+    store.getState().setSettings(makeSettings({ defaultAgentProfile: 'claude' }));
+    store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    // No key, Claude Code works: Claude Code plans too, and nothing asks for a key.
+    expect(planned(store)).toEqual({ options: ['builtin', 'claude', 'codex', 'gemini'], selected: 'claude', warning: '' });
+    // A key in the environment: the built-in planner by default (the user can pick another).
+    store.getState().setSecrets({ anthropicApiKey: 'environment', stored: false, storage: 'file-0600' });
+    expect(planned(store).selected).toBe('builtin');
+    // No key and the built-in agent: the box says both need one.
+    store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    store.getState().setSettings(makeSettings({ defaultAgentProfile: 'builtin' }));
+    expect(planned(store).warning).toMatch(/^The built-in agent needs an Anthropic API key to plan and to work: add one, or choose Claude Code, Codex CLI or Gemini CLI\.$/);
   });
 });
