@@ -265,8 +265,12 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
         <span className="badge badge-dim">{session.agentProfile}</span>
         <span className={`term-status tone-${outcome.tone.toLowerCase()}`} title={outcomeText(outcome)}>
           {outcome.label}
-          {outcome.detail ? <span className="term-status-detail"> · {outcome.detail}</span> : null}
         </span>
+        {outcome.detail ? (
+          <span className="term-status-detail" title={outcomeText(outcome)}>
+            {outcome.detail}
+          </span>
+        ) : null}
         <span className="spacer" />
         {searchOpen ? (
           <span className="term-search" role="search">

@@ -212,7 +212,7 @@ describe('TerminalPane header', () => {
     ]);
     const failed = render(store, <TerminalPane session={store.getState().sessions.get('a1')!} title="Group 1" />);
     expect(failed).toContain('class="term-status tone-failed"');
-    expect(failed).toMatch(/>failed<span class="term-status-detail"> · 1 of 1 subtask\(s\) failed · exit 0</);
+    expect(failed).toMatch(/>failed<\/span><span class="term-status-detail" title="[^"]*">1 of 1 subtask\(s\) failed · exit 0</);
     expect(failed).not.toContain('exited (0)');
     expect(failed).not.toContain('attempt');
 

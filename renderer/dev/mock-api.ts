@@ -120,12 +120,13 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     streams.delete(sessionId);
   };
 
-  const spawn = (root: MockRoot, group: TaskView, status: SessionInfo['status'], exitCode?: number): SessionInfo => {
+  /** A session for a group; `leaves`: the subtasks it is started for (as the engine: a retry takes the unfinished ones). */
+  const spawn = (root: MockRoot, group: TaskView, status: SessionInfo['status'], exitCode?: number, leaves = group.subtasks): SessionInfo => {
     const s = makeSession({
       id: `sess-${++idSeq}`,
       rootId: root.id,
       taskId: group.id,
-      taskIds: [group.id, ...group.subtasks],
+      taskIds: [group.id, ...leaves],
       agent: group.agent ?? 'worker',
       agentProfile: root.options.agentProfile,
       title: group.title,
@@ -322,7 +323,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       setTimeout(() => {
         const group = r.tasks.get(id)!.kind === 'group' ? r.tasks.get(id)! : r.tasks.get(r.tasks.get(id)!.parentId!)!;
         for (const tid of reset) setStatus(r, tid, 'IN_PROGRESS');
-        const s = spawn(r, group, 'running');
+        const s = spawn(r, group, 'running', undefined, reset.filter((tid) => group.subtasks.includes(tid)));
         emit('session.changed', s);
         publish(r);
         setTimeout(() => {
@@ -406,10 +407,13 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
 
   return {
     async call<K extends CommandName>(method: K, params: CommandParams<K>): Promise<CommandResults[K]> {
-      await new Promise((r) => setTimeout(r, 30));
       const h = handlers[method] as ((p: CommandParams<K>) => CommandResults[K]) | undefined;
+      // An attach takes its snapshot when it arrives, as the engine does: output after it comes as live
+      // data only (a snapshot taken after the delay would also hold what the pane buffered meanwhile).
+      const early = method === 'session.attach' && h ? h(params) : undefined;
+      await new Promise((r) => setTimeout(r, 30));
       if (!h) throw new ApiError('bad-request', `${method} is not supported by the mock`);
-      return h(params);
+      return early ?? h(params);
     },
     on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
       let set = listeners.get(event);
