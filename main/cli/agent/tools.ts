@@ -475,7 +475,8 @@ export const BASH_TOOL: ToolDef = {
   description:
     `Run a shell command with /bin/sh -c in the working directory and get its output (stdout and stderr together) and exit code. ` +
     `Use it to build, test, inspect, and to report through the maestro CLI. Standard input is closed, so nothing can prompt. ` +
-    `Long output is shortened to its beginning and end. Default timeout ${DEFAULT_BASH_TIMEOUT_S} s.`,
+    `Long output is shortened to its beginning and end; then the result names a file with all of it (read it with sed, grep or tail). ` +
+    `Default timeout ${DEFAULT_BASH_TIMEOUT_S} s.`,
   input_schema: {
     type: 'object',
     properties: {
