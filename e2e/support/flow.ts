@@ -177,12 +177,19 @@ export async function runUserFlow(o: FlowOptions): Promise<void> {
   await page.getByRole('treeitem', { name: 'Group one, Completed', exact: true }).click();
   const g1Again = pane(page, 'Group one');
   await g1Again.waitFor({ timeout: WAIT });
-  expect(await g1Again.locator('.term-status').innerText()).toBe('exited (0)');
+  // The outcome, from what the session reported; the exit code is a detail.
+  expect(await g1Again.locator('.term-status').innerText()).toBe('work reported');
+  expect(await g1Again.locator('.term-status-detail').innerText()).toBe('exit 0');
   await waitForPaneText(g1Again, 'continuing');
   await waitForPaneText(g1Again, 's2 second');
   await page.getByRole('treeitem', { name: 'Group two, Completed', exact: true }).click();
   await waitForCount('panes of Group two (the failed attempt and the retry)', () => pane(page, 'Group two').count(), 2);
   await waitForPaneText(pane(page, 'Group two').nth(0), 's4 fourth'); // newest first: the retry
   await waitForPaneText(pane(page, 'Group two').nth(1), 'giving up on s4');
+  // The first attempt failed s4 (whatever its exit code); the retry, attempt 2, reported it.
+  expect(await pane(page, 'Group two').nth(1).locator('.term-status').innerText()).toBe('failed');
+  expect(await pane(page, 'Group two').nth(1).locator('.badge-attempt').innerText()).toBe('attempt 1');
+  expect(await pane(page, 'Group two').nth(0).locator('.term-status').innerText()).toBe('work reported');
+  expect(await pane(page, 'Group two').nth(0).locator('.badge-attempt').innerText()).toBe('attempt 2');
   await shot('08-after-reload');
 }

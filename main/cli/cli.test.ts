@@ -154,4 +154,51 @@ describe('maestro outside a session', () => {
     expect(retry.code).toBe(1);
     expect(retry.stderr).toMatch(/nothing to retry under s5/);
   });
+
+  it('takes plan ids outside a session: within the latest request, or the one given with --request', async () => {
+    // `maestro tree` shows plan ids; the commands that take a task id take them too.
+    const show = await cli(['task', 'show', 's1', '--json', '--data-dir', dataDir]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(JSON.parse(show.stdout).task.id).toBe(ids.get('s1'));
+    const log = await cli(['task', 'log', 's4', 'noted', 'from', 'outside'], asApp());
+    expect(log.code, log.stderr).toBe(0);
+    expect(inst.engine.show(ids.get('s4')!).timeline.at(-1)!.message).toBe('noted from outside');
+    const given = await cli(['task', 'show', 'g2', '--request', ids.get('root')!, '--json'], asApp());
+    expect(JSON.parse(given.stdout).task.id).toBe(ids.get('g2'));
+
+    const unknown = await cli(['retry', 's99', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`no task "s99" in the latest request (${ids.get('root')}); its plan ids: g1, s1, s2, g2`);
+    const elsewhere = await cli(['retry', 's2', '--request', 'task-nosuch', '--data-dir', dataDir]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/task-nosuch/);
+
+    // s2 FAILED above ("no disk"): its group runs again (and fails to start again: the agent is missing).
+    const retry = await cli(['retry', 's2', '--data-dir', dataDir]);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stdout).toBe(`retrying 1 task(s) of request ${ids.get('root')}\n`);
+  });
+});
+
+describe('maestro retry with no running instance', () => {
+  it('takes a plan id, runs the retry to its end, and prints each failure with the exact retry command', async () => {
+    const offline = tmpDir();
+    const other = await startInstance({ dataDir: offline, overrides: { concurrency: 1 } });
+    const { rootId } = await other.engine.createRoot({ request: 'offline', workspace: tmpDir('maestro-ws-'), agentCommand: 'missing-agent-xyz', plan: plan3() });
+    await other.engine.waitForSettled(rootId);
+    await other.close();
+
+    const r = await cli(['retry', 'g1', '--data-dir', offline]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`retrying in request ${rootId}`);
+    expect(r.stderr).toContain(`request ${rootId} FAILED`);
+    const report = r.stderr.slice(r.stderr.indexOf(`request ${rootId} FAILED`));
+    expect(report).toMatch(/✗ FAILED {2}g1 Group one\n {4}✗ s1 first: .*missing-agent-xyz/);
+    const command = `maestro retry g1 --request ${rootId} --data-dir ${offline}`;
+    expect(report).toContain(`    retry: ${command}\n`);
+    expect(report).toContain(`retry all of it: maestro retry ${rootId} --data-dir ${offline}\n`);
+    // The printed command works as it is.
+    const again = await cli(command.split(' ').slice(1));
+    expect(again.stderr).toContain(`retrying in request ${rootId}`);
+  });
 });

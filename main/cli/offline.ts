@@ -7,6 +7,7 @@ import { diffOf } from '../core/engine/review';
 import { listRoots, taskDetail, treeSnapshot } from '../core/engine/views';
 import { resolveDataDir } from '../core/paths';
 import { CliError } from './client';
+import type { TreeSource } from './resolve';
 import { stripControls } from './terminal-safe';
 
 function open(dataDirOpt: string | undefined) {
@@ -45,4 +46,19 @@ export async function offlineDiff(dataDirOpt: string | undefined, id: string, ro
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+}
+
+/** The data dir read directly, as a tree source for plan ids (resolve.ts); read once, on first use. */
+export function offlineSource(dataDirOpt: string | undefined): TreeSource {
+  let view: ReturnType<typeof open> | undefined;
+  const get = () => (view ??= open(dataDirOpt));
+  return {
+    latestRoot: () => listRoots(get().requests.all())[0]?.id,
+    tree: (rootId) => {
+      const { dataDir, requests } = get();
+      const state = requests.maybe(rootId);
+      if (!state) throw new CliError(`no request with id "${rootId}" in ${dataDir}`);
+      return treeSnapshot(state);
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './
 import { quote } from '../core/text';
 import { formatTaskDetail, formatTree } from './format';
 import { registerGitCommands } from './git-commands';
+import { resolveOnline } from './resolve';
 import { cleanLine } from './terminal-safe';
 import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
 
@@ -21,6 +22,7 @@ const program = new Command('maestro')
 const DATA_DIR_HELP = 'where Maestro keeps its data (default: $MAESTRO_DATA_DIR, else the OS app-data folder, as the desktop app)';
 const idOption = () => new Option('--id <id>', 'the task id (same as the positional id)').hideHelp();
 const jsonOption = () => new Option('--json', 'print JSON');
+const requestOption = () => new Option('--request <rootId>', 'outside a session: the request plan ids (s5, g2) are looked up in (default: the latest)');
 
 // ---- task --------------------------------------------------------------------------------------
 
@@ -33,14 +35,14 @@ task
   .addOption(jsonOption())
   .option('-n, --limit <n>', 'timeline events to show', '20')
   .option('--data-dir <dir>', 'the data dir (outside a session; read directly when no instance runs)')
-  .option('--request <rootId>', 'where plan ids are looked up without a running instance (default: the latest request)')
+  .option('--request <rootId>', 'outside a session: the request plan ids (s5, g2) are looked up in (default: the latest)')
   .action(async (id: string | undefined, o: { id?: string; json?: boolean; limit: string; dataDir?: string; request?: string }) => {
     const limit = Number(o.limit);
     if (!Number.isInteger(limit) || limit < 0) throw new CliError(`--limit takes a whole number, not ${quote(o.limit)}`, 2);
     const taskId = pickId(id, o, 'maestro task show [id]');
     const ep = findEndpoint(o.dataDir);
     let detail;
-    if (ep) detail = await call(ep, 'task.show', { id: taskId, timelineLimit: limit });
+    if (ep) detail = await call(ep, 'task.show', { id: await resolveOnline(ep, taskId, o.request), timelineLimit: limit });
     else {
       const { offlineShow } = await import('./offline');
       detail = offlineShow(o.dataDir, taskId, o.request, limit);
@@ -53,6 +55,7 @@ task
   .command('start [id]')
   .description('mark a subtask IN_PROGRESS before working on it')
   .addOption(idOption())
+  .addOption(requestOption())
   .addOption(jsonOption())
   .action((id: string | undefined, o: ReportOptions) => startCommand(id, o));
 
@@ -61,6 +64,7 @@ task
   .description('add a progress note: maestro task log [id] "<message>"')
   .addOption(idOption())
   .option('-m, --message <text>', 'the message')
+  .addOption(requestOption())
   .addOption(jsonOption())
   .action((words: string[], o: ReportOptions) => logCommand(words, o));
 
@@ -77,6 +81,7 @@ for (const [name, status, flag, aliases] of [
     .option(`--${flag} <text>`, flag === 'summary' ? 'what was done' : 'why')
     .addOption(new Option(`--${flag === 'summary' ? 'reason' : 'summary'} <text>`).hideHelp())
     .addOption(new Option('-m, --message <text>').hideHelp())
+    .addOption(requestOption())
     .addOption(jsonOption())
     .action((id: string | undefined, words: string[], o: ReportOptions) => finishCommand(name, id, words, o));
 }
@@ -91,12 +96,14 @@ program
   .option('-t, --title <text>', 'the title')
   .option('-d, --description <text>', 'what to do, and how to know it is done', '')
   .option('-p, --parent <id>', 'where it goes (default: your group)')
+  .addOption(requestOption())
   .addOption(jsonOption())
-  .action(async (words: string[], o: { title?: string; description: string; parent?: string; json?: boolean }) => {
+  .action(async (words: string[], o: { title?: string; description: string; parent?: string; request?: string; json?: boolean }) => {
     const usage = 'maestro subtask add --title "…" [--description "…"] [--parent <id>]';
     const title = pickText(o.title, words, 'title', usage, true)!;
-    const parentId = pickId(o.parent, {}, usage);
-    done(await call(requireEndpoint(), 'subtask.add', { parentId, title, description: o.description }), !!o.json);
+    const ep = requireEndpoint();
+    const parentId = await resolveOnline(ep, pickId(o.parent, {}, usage), o.request);
+    done(await call(ep, 'subtask.add', { parentId, title, description: o.description }), !!o.json);
   });
 
 // ---- tree, retry, plan -------------------------------------------------------------------------
@@ -124,19 +131,20 @@ program
   .command('retry [taskId]')
   .description('run the unfinished subtasks of a FAILED subtask, group or request again')
   .option('--data-dir <dir>', 'the data dir (outside a session)')
+  .addOption(requestOption())
   .addOption(idOption())
   .addOption(jsonOption())
-  .action(async (taskId: string | undefined, o: { dataDir?: string; id?: string; json?: boolean }) => {
+  .action(async (taskId: string | undefined, o: { dataDir?: string; id?: string; request?: string; json?: boolean }) => {
     const id = pickId(taskId, o, 'maestro retry <taskId>');
     const ep = findEndpoint(o.dataDir);
     if (ep) {
-      const r = await call(ep, 'task.retry', { id });
+      const r = await call(ep, 'task.retry', { id: await resolveOnline(ep, id, o.request) });
       if (o.json) printJson(r);
       else print(`retrying ${r.reset.length} task(s) of request ${cleanLine(r.rootId)}`);
       return;
     }
     const { offlineRetry } = await import('./run');
-    process.exitCode = await offlineRetry(id, o.dataDir);
+    process.exitCode = await offlineRetry(id, o.dataDir, o.request);
   });
 
 program

@@ -4,6 +4,7 @@ import type { TaskView } from '../../preload/model';
 import { call, CliError, requireEndpoint } from './client';
 import { quote } from '../core/text';
 import { statusLabel } from './format';
+import { resolveOnline } from './resolve';
 import { cleanLine, stripControls, terminalJson } from './terminal-safe';
 
 export const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -40,6 +41,8 @@ export function done(v: TaskView, json: boolean): void {
 /** Options the report commands take (the full CLI and the light path parse them the same way). */
 export interface ReportOptions {
   id?: string;
+  /** Outside a session: the request plan ids are looked up in (default: the latest). */
+  request?: string;
   summary?: string;
   reason?: string;
   message?: string;
@@ -47,7 +50,8 @@ export interface ReportOptions {
 }
 
 export async function startCommand(id: string | undefined, o: ReportOptions): Promise<void> {
-  done(await call(requireEndpoint(), 'task.start', { id: pickId(id, o, 'maestro task start <id>') }), !!o.json);
+  const ep = requireEndpoint();
+  done(await call(ep, 'task.start', { id: await resolveOnline(ep, pickId(id, o, 'maestro task start <id>'), o.request) }), !!o.json);
 }
 
 export async function logCommand(words: string[], o: ReportOptions): Promise<void> {
@@ -60,7 +64,8 @@ export async function logCommand(words: string[], o: ReportOptions): Promise<voi
     rest = words.slice(1);
   }
   const message = pickText(o.message, rest, 'message', usage, true)!;
-  const r = await call(requireEndpoint(), 'task.log', { id: pickId(undefined, { id }, usage), message });
+  const ep = requireEndpoint();
+  const r = await call(ep, 'task.log', { id: await resolveOnline(ep, pickId(undefined, { id }, usage), o.request), message });
   if (o.json) printJson(r);
 }
 
@@ -76,8 +81,8 @@ export async function finishCommand(verb: FinishVerb, id: string | undefined, wo
   const usage = finishUsage(verb);
   const given = o[flag] ?? o[flag === 'summary' ? 'reason' : 'summary'] ?? o.message;
   const text = pickText(given, words, flag, usage, verb !== 'complete');
-  const taskId = pickId(id, o, usage);
   const ep = requireEndpoint();
+  const taskId = await resolveOnline(ep, pickId(id, o, usage), o.request);
   const v =
     verb === 'complete'
       ? await call(ep, 'task.complete', { id: taskId, summary: text })

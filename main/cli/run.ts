@@ -8,8 +8,10 @@ import type { TaskStatus, TaskView } from '../../preload/model';
 import { resolveDataDir } from '../core/paths';
 import { choosePlanner, chooseWorkerProfile, keylessPlanners } from '../core/planner';
 import { CliError } from './client';
+import { resolveTaskId } from './resolve';
 import { quote, shorten } from '../core/text';
 import { formatTree, paint } from './format';
+import { failureReport, progressLines } from './progress';
 import { cleanLine, stripControls, terminalJson } from './terminal-safe';
 
 export interface RunOptions {
@@ -86,7 +88,7 @@ export async function openInstance(dataDirOpt: string | undefined): Promise<Inst
 }
 
 /** Runs until the root settles; returns the process exit code (0 when the root COMPLETED). */
-async function drive(instance: Instance, rootId: string, json: boolean): Promise<number> {
+async function drive(instance: Instance, rootId: string, json: boolean, dataDirOpt: string | undefined): Promise<number> {
   const { engine } = instance;
   const progress = new Progress(engine, rootId, process.stdout);
   const stop = () => {
@@ -119,6 +121,10 @@ async function drive(instance: Instance, rootId: string, json: boolean): Promise
   // On a TTY the live tree is already on screen in its final state.
   else if (!process.stdout.isTTY) process.stdout.write(`\n${formatTree(tree.tasks, rootId)}\n`);
   process.stderr.write(`request ${rootId} ${status}\n`);
+  if (status !== 'COMPLETED') {
+    const report = failureReport(tree.tasks, rootId, { dataDir: dataDirOpt, color: !!process.stderr.isTTY && !process.env.NO_COLOR });
+    if (report) process.stderr.write(`${report}\n`);
+  }
   if (tree.git) {
     const dd = dataDirFlag(instance);
     process.stderr.write(
@@ -179,21 +185,26 @@ export async function runCommand(request: string, o: RunOptions): Promise<number
   const started = instance.engine.tree(rootId);
   if (started.git) process.stderr.write(`each group works in a git worktree; the result goes to the branch ${cleanLine(started.git.integrationBranch)}\n`);
   if (started.isolationWarning) process.stderr.write(`warning: ${cleanLine(started.isolationWarning)}\n`);
-  return drive(instance, rootId, !!o.json);
+  return drive(instance, rootId, !!o.json, o.dataDir);
 }
 
-/** `maestro retry` with no running instance: retry on the data dir and run the work to the end. */
-export async function offlineRetry(taskId: string, dataDirOpt?: string): Promise<number> {
+/**
+ * `maestro retry` with no running instance: retry on the data dir and run the work to the end. A plan
+ * id is looked up in `request`, else $MAESTRO_ROOT_ID, else the latest request (resolve.ts).
+ */
+export async function offlineRetry(taskId: string, dataDirOpt?: string, request?: string): Promise<number> {
   const instance = await openInstance(dataDirOpt);
   let rootId: string;
   try {
-    rootId = instance.engine.retry(taskId).rootId;
+    const { engine } = instance;
+    const id = await resolveTaskId(taskId, { latestRoot: () => engine.listRoots()[0]?.id, tree: (r) => engine.tree(r) }, request);
+    rootId = engine.retry(id).rootId;
   } catch (err) {
     await instance.close();
     throw new CliError((err as Error).message);
   }
   process.stderr.write(`retrying in request ${rootId}\n`);
-  return drive(instance, rootId, false);
+  return drive(instance, rootId, false, dataDirOpt);
 }
 
 /** `maestro redo` with no running instance: add the redo and run the work to the end. */
@@ -209,7 +220,7 @@ export async function offlineRedo(id: string, note: string, rootIdOpt: string | 
     throw new CliError((err as Error).message);
   }
   process.stderr.write(`redoing in request ${rootId}\n`);
-  return drive(instance, rootId, false);
+  return drive(instance, rootId, false, dataDirOpt);
 }
 
 /** Live progress: a redrawn tree on a TTY, plain lines otherwise. */
@@ -248,18 +259,17 @@ class Progress {
     } catch {
       return;
     }
-    const width = this.out.columns || 100;
-    const text = formatTree(tree.tasks, this.rootId, true, (t: TaskView) =>
-      t.kind === 'group' && t.status === 'IN_PROGRESS' && this.lastLog.has(t.id)
-        ? paint('dim', `  — ${this.lastLog.get(t.id)}`)
-        : '',
-    );
-    let lines = text.split('\n').map((l) => truncateVisible(l, width - 1));
-    // Cursor movement cannot reach above the screen: keep the redrawn block shorter than the terminal.
-    const room = Math.max(3, (this.out.rows || 40) - 2);
-    if (lines.length > room) lines = [...lines.slice(0, room - 1), paint('dim', `… ${lines.length - room + 1} more lines (maestro tree)`)];
+    const lines = progressLines(tree.tasks, this.rootId, {
+      rows: this.out.rows || 40,
+      columns: this.out.columns || 100,
+      color: true,
+      extra: (t: TaskView) => (t.kind === 'group' && t.status === 'IN_PROGRESS' && this.lastLog.has(t.id) ? paint('dim', `  — ${this.lastLog.get(t.id)}`) : ''),
+    });
+    // Lines that were drawn before and are not any more (the view got shorter) are cleared below.
+    const stale = Math.max(0, this.drawnLines - lines.length);
     let s = this.drawnLines ? `\x1b[${this.drawnLines}F` : '';
     s += lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n';
+    if (stale) s += `${'\x1b[2K\n'.repeat(stale)}\x1b[${stale}F`;
     this.out.write(s);
     this.drawnLines = lines.length;
   }
@@ -286,24 +296,3 @@ function groupOf(engine: Engine, t: TaskView): TaskView | undefined {
   while (cur && cur.kind !== 'group') cur = cur.parentId ? safeTask(engine, cur.parentId) : undefined;
   return cur;
 }
-
-/** Cuts a line with ANSI colour codes to `width` visible characters. */
-function truncateVisible(line: string, width: number): string {
-  let visible = 0;
-  let out = '';
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\x1b') {
-      const m = /^\x1b\[[0-9;]*m/.exec(line.slice(i));
-      if (m) {
-        out += m[0];
-        i += m[0].length - 1;
-        continue;
-      }
-    }
-    if (visible >= width) break;
-    out += line[i];
-    visible++;
-  }
-  return out + '\x1b[0m';
-}
-

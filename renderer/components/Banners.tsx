@@ -1,7 +1,8 @@
 // Connection problems, a missing API key and engine notices, as banners above the work area.
 import type { Notice } from '../store/store';
-import { profileInfo } from '../../preload/profiles';
+import { DEFAULT_PROFILE } from '../../preload/profiles';
 import { useApp, useServices } from '../services';
+import { defaultPlanner, defaultWorkerProfile, missingKeyFor } from './planner';
 
 /** Notices that a setting can fix (no API key, nothing that can plan) get a button to the settings. */
 const SETTINGS_HINT = /\bAPI key\b|\bin (?:the )?settings\b/i;
@@ -39,8 +40,15 @@ function NoticeBanner({ notice }: { notice: Notice }) {
 export function Banners() {
   const connection = useApp((s) => s.connection);
   const notices = useApp((s) => s.notices);
-  // The default profile needs the API key (the built-in agent) and there is none: nothing could plan or work.
-  const noKey = useApp((s) => s.secrets?.anthropicApiKey === 'missing' && !!profileInfo(s.settings?.defaultAgentProfile ?? '')?.needsApiKey);
+  // What a new request gets by default (the request box's defaults) needs the API key and there is none.
+  // An agent CLI that brings its own login also plans by default: no banner while it is the default.
+  const noKey = useApp((s) => {
+    if (s.secrets?.anthropicApiKey !== 'missing') return '';
+    const workers = defaultWorkerProfile(s.prefs.lastAgentProfile, s.settings?.defaultAgentProfile, DEFAULT_PROFILE);
+    const missing = missingKeyFor(workers, defaultPlanner(workers, false), false);
+    if (missing.length === 0) return '';
+    return missing.includes('workers') ? 'plan or work' : 'plan';
+  });
   const openSettings = useApp((s) => s.setSettingsOpen);
 
   return (
@@ -60,8 +68,8 @@ export function Banners() {
       {noKey ? (
         <div className="banner banner-warning" role="alert">
           <span className="banner-text">
-            No Anthropic API key: the built-in agent cannot plan or work without one. Add a key in the settings, or choose another
-            default agent.
+            No Anthropic API key: the built-in agent cannot {noKey} without one. Add a key in the settings, or choose an agent CLI
+            (Claude Code, Codex, Gemini) as the default agent.
           </span>
           <button type="button" className="btn btn-small" onClick={() => openSettings(true)}>
             Open settings

@@ -1,7 +1,8 @@
-// The request box: what to do, where, and which agent program the workers run with.
+// The request box: what to do, where, which agent program the workers run with, and who plans it.
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { AGENT_PROFILE_LIST, DEFAULT_PROFILE, profileInfo } from '../../preload/profiles';
 import { useApp, useServices } from '../services';
+import { defaultPlanner, missingKeyFor, PLANNER_PROFILES } from './planner';
 
 export function RequestBox({ standalone = false }: { standalone?: boolean }) {
   const { controller } = useServices();
@@ -20,7 +21,12 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
   const [approveFirst, setApproveFirst] = useState(settings?.approvePlans ?? false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const noKey = useApp((s) => s.secrets?.anthropicApiKey === 'missing');
+  // Unknown until the secrets status arrives: no warning meanwhile.
+  const keyAvailable = useApp((s) => s.secrets?.anthropicApiKey !== 'missing');
+  // Who plans: the user's pick, else the default that follows what is set up (the key, the workers' agent).
+  const [pickedPlanner, setPickedPlanner] = useState<string | null>(null);
+  const planner = pickedPlanner ?? defaultPlanner(profile, keyAvailable);
+  const needKey = missingKeyFor(profile, planner, keyAvailable);
   const touched = useRef({ profile: false, command: false, approve: false });
   // Settings may arrive after the box opened: adopt their defaults for fields the user has not touched.
   useEffect(() => {
@@ -29,7 +35,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
     if (!touched.current.command) setCommand(settings.customAgentCommand);
     if (!touched.current.approve) setApproveFirst(settings.approvePlans);
   }, [settings, prefs.lastAgentProfile]);
-  const ids = { request: useId(), workspace: useId(), profile: useId(), command: useId(), hint: useId(), approve: useId(), concurrency: useId() };
+  const ids = { request: useId(), workspace: useId(), profile: useId(), planner: useId(), command: useId(), hint: useId(), approve: useId(), concurrency: useId() };
   const defaultConcurrency = useApp((s) => s.settings?.concurrency ?? 3);
   const [concurrency, setConcurrency] = useState<number | undefined>(undefined);
 
@@ -52,6 +58,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
       workspace: workspace.trim() || undefined,
       agentProfile: profile,
       agentCommand: profile === 'custom' ? command.trim() : undefined,
+      plannerProfile: planner,
       approvePlan: approveFirst,
       concurrency: concurrency ?? defaultConcurrency,
     });
@@ -116,6 +123,22 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
           </select>
         </div>
         <div className="field">
+          <label htmlFor={ids.planner}>Planned by</label>
+          <select
+            id={ids.planner}
+            value={planner}
+            onChange={(e) => setPickedPlanner(e.target.value)}
+            disabled={busy}
+            title={pickedPlanner ? undefined : 'The default: the built-in planner with an API key, else the workers’ agent when it can plan'}
+          >
+            {PLANNER_PROFILES.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name === 'builtin' ? 'Built-in planner' : p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
           <label htmlFor={ids.concurrency}>Parallel workers</label>
           <select id={ids.concurrency} value={concurrency ?? defaultConcurrency} onChange={(e) => setConcurrency(Number(e.target.value))} disabled={busy}>
             {[...new Set([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, defaultConcurrency])].sort((a, b) => a - b).map((n) => (
@@ -143,9 +166,9 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
           </div>
         ) : null}
       </div>
-      {profileInfo(profile)?.needsApiKey && noKey ? (
+      {needKey.length ? (
         <p className="form-problem request-warning">
-          The {profileInfo(profile)!.label.toLowerCase()} needs an Anthropic API key.{' '}
+          {keyWarning(needKey)}{' '}
           <button type="button" className="btn btn-small" onClick={() => setSettingsOpen(true)}>
             Open settings
           </button>
@@ -185,4 +208,13 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
       </div>
     </form>
   );
+}
+
+/** What the missing key stops, and what would do without it. */
+function keyWarning(needKey: ('planner' | 'workers')[]): string {
+  const keyless = PLANNER_PROFILES.filter((p) => !p.needsApiKey).map((p) => p.label);
+  const others = `${keyless.slice(0, -1).join(', ')} or ${keyless.at(-1)}`;
+  if (needKey.length === 2) return `The built-in agent needs an Anthropic API key to plan and to work: add one, or choose ${others}.`;
+  if (needKey[0] === 'planner') return `The built-in planner needs an Anthropic API key: add one, or let ${others} plan.`;
+  return `The ${profileInfo('builtin')!.label.toLowerCase()} needs an Anthropic API key to work: add one, or choose ${others}.`;
 }

@@ -1,12 +1,14 @@
 // The detail of the selected task: what it is, how it ended, its sessions and its timeline. Task
 // fields come live from the store; the timeline is loaded by `task.show` and grows with events.
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { TimelineEvent, TimelineEventType } from '../../preload/model';
+import type { SessionInfo, TimelineEvent, TimelineEventType } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp, useServices } from '../services';
 import { ChangesPanel } from './changes/ChangesPanel';
 import { Redo } from './changes/Redo';
-import { StatusIcon, formatDuration, formatTime, formatTokens, sessionStatusText, sessionTone, statusLabel } from './status';
+import { outcomeText, useSessionOutcome } from './outcome';
+import { StatusIcon, formatDuration, formatTime, formatTokens, statusLabel } from './status';
+import { taskTiming } from './timing';
 
 const EVENT_GLYPH: Record<TimelineEventType, string> = {
   created: '✦',
@@ -57,6 +59,22 @@ function messageText(event: TimelineEvent): string {
   return event.message.startsWith(prefix) ? event.message.slice(prefix.length) : event.message;
 }
 
+/** A session in the detail's list: the outcome the pane header shows too (work reported, failed, …). */
+function SessionRow({ session, title }: { session: SessionInfo; title: string }) {
+  const outcome = useSessionOutcome(session);
+  return (
+    <>
+      <StatusIcon status={outcome.tone} />
+      <span className="session-link-body">
+        <span className="session-link-title">{title}</span>
+        <span className="session-link-meta muted">
+          {session.agent} · {session.agentProfile} · {outcomeText(outcome)}
+        </span>
+      </span>
+    </>
+  );
+}
+
 export function TaskDetail() {
   const { controller, store } = useServices();
   const selectedTaskId = useApp((s) => s.selectedTaskId);
@@ -64,6 +82,7 @@ export function TaskDetail() {
   const task = useApp((s) => (taskId ? s.tasks.get(taskId) : undefined));
   const detail = useApp((s) => (s.detail && s.detail.taskId === taskId ? s.detail : null));
   const tasks = useApp((s) => s.tasks);
+  const allSessions = useApp((s) => s.sessions);
   const selectSessions = useMemo(createSessionsSelector, []);
   const sessions = useApp((s) => selectSessions(s, taskId));
   const dependsOn = useMemo(() => (task ? task.dependsOn.map((id) => tasks.get(id)?.title ?? id) : []), [task, tasks]);
@@ -75,7 +94,8 @@ export function TaskDetail() {
   const showTaskNames = task.subtasks.length > 0;
   const u = task.totalUsage;
   const hasUsage = u && (u.inputTokens > 0 || u.outputTokens > 0 || (u.costUsd ?? 0) > 0);
-  const duration = task.startedAt ? (task.completedAt ?? Date.now()) - task.startedAt : null;
+  // The real duration once it ended ("Took" / "Ran for"); "Running for" only while it runs.
+  const timing = taskTiming(task, tasks, allSessions.values());
   // A request with work left and nothing running (after a failure, or a crash that left it PENDING)
   // carries on with one click; a failed group or subtask is retried.
   const idleRequest = task.kind === 'root' && task.status !== 'COMPLETED' && task.status !== 'IN_PROGRESS' && !sessions.some((s) => s.status === 'running' || s.status === 'starting');
@@ -165,10 +185,10 @@ export function TaskDetail() {
                 <dd>{formatTime(task.startedAt)}</dd>
               </>
             ) : null}
-            {duration !== null ? (
+            {timing !== null ? (
               <>
-                <dt>{task.completedAt ? 'Took' : 'Running for'}</dt>
-                <dd>{formatDuration(duration)}</dd>
+                <dt>{timing.label}</dt>
+                <dd>{formatDuration(timing.ms)}</dd>
               </>
             ) : null}
             {hasUsage ? (
@@ -203,13 +223,7 @@ export function TaskDetail() {
                     }}
                     title="Show this session's terminal"
                   >
-                    <StatusIcon status={sessionTone(s)} />
-                    <span className="session-link-body">
-                      <span className="session-link-title">{s.role === 'orchestrator' ? 'Orchestrator' : (tasks.get(s.taskId)?.title ?? s.title)}</span>
-                      <span className="session-link-meta muted">
-                        {s.agent} · {s.agentProfile} · {sessionStatusText(s)}
-                      </span>
-                    </span>
+                    <SessionRow session={s} title={s.role === 'orchestrator' ? 'Orchestrator' : (tasks.get(s.taskId)?.title ?? s.title)} />
                   </button>
                   {s.error ? <p className="session-error">{s.error}</p> : null}
                 </li>

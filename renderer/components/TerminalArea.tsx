@@ -8,7 +8,8 @@ import { useApp } from '../services';
 import { STRIP_H, gridShape, panesFor } from './paneLayout';
 import { keysOf } from './shortcuts';
 import { TerminalPane } from './TerminalPane';
-import { StatusIcon, sessionStatusText, sessionTone } from './status';
+import { outcomeText, useSessionOutcome } from './outcome';
+import { StatusIcon } from './status';
 
 export { GRID_MAX } from './paneLayout';
 export const MIN_TERMINAL_HEIGHT = 140;
@@ -35,6 +36,7 @@ const Pane = memo(function Pane({ session }: { session: SessionInfo }) {
 
 const Tab = memo(function Tab({ session, active, onSelect }: { session: SessionInfo; active: boolean; onSelect(): void }) {
   const title = useSessionTitle(session);
+  const outcome = useSessionOutcome(session);
   return (
     <button
       type="button"
@@ -45,9 +47,9 @@ const Tab = memo(function Tab({ session, active, onSelect }: { session: SessionI
       tabIndex={active ? 0 : -1}
       className={active ? 'term-tab active' : 'term-tab'}
       onClick={onSelect}
-      title={`${title} — ${session.agent} · ${session.agentProfile}`}
+      title={`${title} — ${outcomeText(outcome)} — ${session.agent} · ${session.agentProfile}`}
     >
-      <StatusIcon status={sessionTone(session)} />
+      <StatusIcon status={outcome.tone} />
       <span className="term-tab-title">{title}</span>
     </button>
   );
@@ -286,9 +288,10 @@ function FocusView({ focused, sessions, onFocus }: { focused: SessionInfo; sessi
 
 function SessionChip({ session, onOpen }: { session: SessionInfo; onOpen(): void }) {
   const title = useSessionTitle(session);
+  const outcome = useSessionOutcome(session);
   return (
-    <button type="button" className="chip" onClick={onOpen} title={`${title}: ${sessionStatusText(session)}. Open it maximized`}>
-      <StatusIcon status={sessionTone(session)} /> {title}
+    <button type="button" className="chip" onClick={onOpen} title={`${title}: ${outcomeText(outcome)}. Open it maximized`}>
+      <StatusIcon status={outcome.tone} /> {title}
     </button>
   );
 }

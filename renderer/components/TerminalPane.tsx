@@ -13,8 +13,9 @@ import { isLiveSession } from '../store/selectors';
 import { connectTerminal } from '../terminal/connect';
 import { watchPageShown } from '../terminal/visibility';
 import { useApp, useServices } from '../services';
+import { outcomeText, useSessionOutcome } from './outcome';
 import { keysOf } from './shortcuts';
-import { StatusIcon, sessionStatusText, sessionTone } from './status';
+import { StatusIcon } from './status';
 
 export const TERMINAL_THEME: ITheme = {
   background: '#0f1117',
@@ -106,6 +107,7 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
   const [results, setResults] = useState<{ index: number; count: number } | null>(null);
   const live = isLiveSession(session);
   const sessionId = session.id;
+  const outcome = useSessionOutcome(session);
   const pageShown = usePageShown();
   const focused = useApp((s) => s.focusedSessionId === sessionId);
   // Ctrl+Shift+F (or the store's paneSearch for this pane) opens the search box and puts the cursor in it.
@@ -250,13 +252,25 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
       onPointerDownCapture={() => store.getState().setActiveSession(sessionId)}
     >
       <header className="term-header">
-        <StatusIcon status={sessionTone(session)} />
+        <StatusIcon status={outcome.tone} />
         <span className="term-title" title={title}>
           {title}
         </span>
+        {outcome.attempt ? (
+          <span className="badge badge-attempt" title={`attempt ${outcome.attempt.n} of ${outcome.attempt.of} for this group`}>
+            attempt {outcome.attempt.n}
+          </span>
+        ) : null}
         <span className="badge">{session.agent}</span>
         <span className="badge badge-dim">{session.agentProfile}</span>
-        <span className={`term-status tone-${sessionTone(session).toLowerCase()}`}>{sessionStatusText(session)}</span>
+        <span className={`term-status tone-${outcome.tone.toLowerCase()}`} title={outcomeText(outcome)}>
+          {outcome.label}
+        </span>
+        {outcome.detail ? (
+          <span className="term-status-detail" title={outcomeText(outcome)}>
+            {outcome.detail}
+          </span>
+        ) : null}
         <span className="spacer" />
         {searchOpen ? (
           <span className="term-search" role="search">

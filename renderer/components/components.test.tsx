@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
 import { elements, render } from '../dev/markup';
-import { createAppStore } from '../store/store';
+import { createAppStore, type AppStore } from '../store/store';
 import type { Settings } from '../../preload/contract';
 import { AGENT_PROFILE_LIST } from '../../preload/profiles';
 import { ApprovalBar } from './ApprovalBar';
@@ -17,6 +17,7 @@ import { SHORTCUTS } from './shortcuts';
 import { TaskDetail } from './TaskDetail';
 import { TaskTree, TreeHeader } from './TaskTree';
 import { GRID_MAX, TerminalArea } from './TerminalArea';
+import { TerminalPane } from './TerminalPane';
 
 function loaded(groups: number, perGroup: number, status?: (id: string) => 'PENDING' | 'FAILED' | 'COMPLETED' | 'IN_PROGRESS') {
   const store = createAppStore();
@@ -173,6 +174,28 @@ describe('TerminalArea', () => {
   });
 });
 
+describe('TerminalPane header', () => {
+  it('shows the outcome with the exit code as detail and the attempt, not a green "exited (0)"', () => {
+    // g1.s1 FAILED: the first attempt exited 0 without finishing it, the second one (running) took it over.
+    const store = loaded(1, 1, (id) => (id === 'g1.s1' ? 'FAILED' : 'PENDING'));
+    store.getState().applyEvents([
+      { event: 'session.changed', payload: makeSession({ id: 'a1', rootId: 'r', taskId: 'r-g1', taskIds: ['r-g1', 'r-g1-s1'], status: 'exited', exitCode: 0, startedAt: 1 }) },
+    ]);
+    const failed = render(store, <TerminalPane session={store.getState().sessions.get('a1')!} title="Group 1" />);
+    expect(failed).toContain('class="term-status tone-failed"');
+    expect(failed).toMatch(/>failed<\/span><span class="term-status-detail" title="[^"]*">1 of 1 subtask\(s\) failed · exit 0</);
+    expect(failed).not.toContain('exited (0)');
+    expect(failed).not.toContain('attempt');
+
+    store.getState().applyEvents([
+      { event: 'session.changed', payload: makeSession({ id: 'a2', rootId: 'r', taskId: 'r-g1', taskIds: ['r-g1', 'r-g1-s1'], status: 'running', startedAt: 2 }) },
+    ]);
+    const second = render(store, <TerminalPane session={store.getState().sessions.get('a2')!} title="Group 1" />);
+    expect(second).toMatch(/class="badge badge-attempt"[^>]*>attempt 2</);
+    expect(second).toContain('>running</span>');
+  });
+});
+
 describe('navigation and shortcuts', () => {
   it('the tree header offers Next running and Next failed, with their shortcuts in the tooltips', () => {
     const store = loaded(3, 1, (id) => (id.startsWith('g1') ? 'FAILED' : id.startsWith('g2') ? 'IN_PROGRESS' : 'PENDING'));
@@ -232,6 +255,13 @@ describe('other views', () => {
     store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
     store.getState().setSettings({ ...settings, defaultAgentProfile: 'claude' });
     expect(render(store, <Banners />)).not.toContain('No Anthropic API key');
+    // The agent last chosen in the request box is the default a new request gets: Claude Code needs no key.
+    store.getState().setSettings(settings);
+    store.getState().setPrefs({ lastAgentProfile: 'claude' });
+    expect(render(store, <Banners />)).not.toContain('No Anthropic API key');
+    // A custom command needs no key to work, but nothing could plan.
+    store.getState().setPrefs({ lastAgentProfile: 'custom' });
+    expect(render(store, <Banners />)).toContain('the built-in agent cannot plan without one');
   });
 
   it('a notice that a setting can fix offers the settings; one about another request offers to show it', () => {
@@ -298,5 +328,29 @@ describe('other views', () => {
     const options = after.slice(0, after.findIndex((e) => e.tag !== 'option'));
     expect(options.map((o) => [o.attrs.value, o.text])).toEqual(AGENT_PROFILE_LIST.map((p) => [p.name, p.label]));
     expect(options.find((o) => 'selected' in o.attrs)?.attrs.value).toBe('codex');
+  });
+
+  it('the request box lets the user pick who plans; the default follows the key and the workers’ agent', () => {
+    const planned = (store: AppStore) => {
+      const els = elements(render(store, <RequestBox />));
+      const label = els.find((e) => e.tag === 'label' && e.text === 'Planned by');
+      const at = els.findIndex((e) => e.tag === 'select' && e.attrs.id === label?.attrs.for);
+      const after = els.slice(at + 1);
+      const options = after.slice(0, after.findIndex((e) => e.tag !== 'option'));
+      const warning = els.find((e) => e.tag === 'p' && e.attrs.class?.includes('request-warning'))?.text.replace('<!-- -->', '').trim() ?? '';
+      return { options: options.map((o) => o.attrs.value), selected: options.find((o) => 'selected' in o.attrs)?.attrs.value, warning };
+    };
+    const store = createAppStore();
+    store.getState().setSettings(makeSettings({ defaultAgentProfile: 'claude' }));
+    store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    // No key, Claude Code works: Claude Code plans too, and nothing asks for a key.
+    expect(planned(store)).toEqual({ options: ['builtin', 'claude', 'codex', 'gemini'], selected: 'claude', warning: '' });
+    // A key in the environment: the built-in planner by default (the user can pick another).
+    store.getState().setSecrets({ anthropicApiKey: 'environment', stored: false, storage: 'file-0600' });
+    expect(planned(store).selected).toBe('builtin');
+    // No key and the built-in agent: the box says both need one.
+    store.getState().setSecrets({ anthropicApiKey: 'missing', stored: false, storage: 'file-0600' });
+    store.getState().setSettings(makeSettings({ defaultAgentProfile: 'builtin' }));
+    expect(planned(store).warning).toMatch(/^The built-in agent needs an Anthropic API key to plan and to work: add one, or choose Claude Code, Codex CLI or Gemini CLI\.$/);
   });
 });

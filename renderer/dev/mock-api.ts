@@ -127,12 +127,13 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     streams.delete(sessionId);
   };
 
-  const spawn = (root: MockRoot, group: TaskView, status: SessionInfo['status'], exitCode?: number): SessionInfo => {
+  /** A session for a group; `leaves`: the subtasks it is started for (as the engine: a retry takes the unfinished ones). */
+  const spawn = (root: MockRoot, group: TaskView, status: SessionInfo['status'], exitCode?: number, leaves = group.subtasks): SessionInfo => {
     const s = makeSession({
       id: `sess-${++idSeq}`,
       rootId: root.id,
       taskId: group.id,
-      taskIds: [group.id, ...group.subtasks],
+      taskIds: [group.id, ...leaves],
       agent: group.agent ?? 'worker',
       agentProfile: root.options.agentProfile,
       title: group.title,
@@ -303,7 +304,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     publish(r);
     setTimeout(() => {
       for (const tid of tids) setStatus(r, tid, 'IN_PROGRESS');
-      const s = spawn(r, r.tasks.get(group.id)!, 'running');
+      const s = spawn(r, r.tasks.get(group.id)!, 'running', undefined, tids.filter((tid) => group.subtasks.includes(tid)));
       emit('session.changed', s);
       publish(r);
       setTimeout(() => {
@@ -442,10 +443,13 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
 
   return {
     async call<K extends CommandName>(method: K, params: CommandParams<K>): Promise<CommandResults[K]> {
-      await new Promise((r) => setTimeout(r, 30));
       const h = handlers[method] as ((p: CommandParams<K>) => CommandResults[K]) | undefined;
+      // An attach takes its snapshot when it arrives, as the engine does: output after it comes as live
+      // data only (a snapshot taken after the delay would also hold what the pane buffered meanwhile).
+      const early = method === 'session.attach' && h ? h(params) : undefined;
+      await new Promise((r) => setTimeout(r, 30));
       if (!h) throw new ApiError('bad-request', `${method} is not supported by the mock`);
-      return h(params);
+      return early ?? h(params);
     },
     on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
       let set = listeners.get(event);

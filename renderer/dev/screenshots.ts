@@ -121,6 +121,11 @@ async function tour(): Promise<void> {
   await retries.first().click();
   await page.waitForTimeout(1800);
   await shot(page, '04-after-retry');
+  // The first attempt of the retried group, maximized: its outcome, not its exit code.
+  await page.locator('button.chip', { hasText: 'Database migrations' }).click();
+  await page.waitForTimeout(600);
+  await shot(page, '04b-earlier-attempt');
+  await page.getByRole('button', { name: '← All panes' }).click();
 
   // 5. Settings dialog.
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -134,6 +139,10 @@ async function tour(): Promise<void> {
   await page.getByLabel('Runs with', { exact: true }).selectOption('custom');
   await page.getByLabel('Command', { exact: true }).fill('my-agent --yolo');
   await shot(page, '06-new-request');
+  await page.getByLabel('Runs with', { exact: true }).selectOption('claude');
+  await page.waitForTimeout(200);
+  await shot(page, '06b-new-request-claude-plans');
+  await page.getByLabel('Runs with', { exact: true }).selectOption('custom');
   await page.getByLabel('What should the agents do?').press('Control+Enter');
   await page.waitForTimeout(2500);
   await shot(page, '07-new-root-planned');

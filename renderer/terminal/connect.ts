@@ -20,7 +20,11 @@ export interface TerminalConnection {
   dispose(): void;
 }
 
-/** Written after replayed output: what is above it was restored, not streamed live to this pane. */
+/**
+ * Written after replayed output: what is above it was restored, not streamed live to this page. A pane
+ * mounted again (another selection, a layout change) for a session this page already followed live
+ * replays the same output without it: nothing was restored there.
+ */
 export const RESTORED_BANNER = '\r\n\x1b[2m── history restored ──\x1b[0m\r\n';
 
 export function connectTerminal(opts: {
@@ -62,7 +66,8 @@ export function connectTerminal(opts: {
     (replay) => {
       if (disposed) return;
       if (replay.data) term.write(replay.data);
-      if (replay.restored) term.write(RESTORED_BANNER);
+      if (replay.restored && !router.wasShownLive(sessionId)) term.write(RESTORED_BANNER);
+      if (replay.live) router.markShownLive(sessionId);
       goLive();
     },
     (error: unknown) => {

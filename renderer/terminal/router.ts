@@ -13,6 +13,8 @@ export const ACK_BATCH_CHARS = 5000;
 export class TerminalRouter {
   private readonly sinks = new Map<string, TerminalSink>();
   private readonly unacked = new Map<string, number>();
+  /** Sessions whose live output a pane of this page has shown (see connect.ts: no "history restored" again). */
+  private readonly shownLive = new Set<string>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -46,6 +48,15 @@ export class TerminalRouter {
 
   hasSink(sessionId: string): boolean {
     return this.sinks.has(sessionId);
+  }
+
+  /** A pane of this page showed the session's live output: what a later replay holds was seen here. */
+  markShownLive(sessionId: string): void {
+    this.shownLive.add(sessionId);
+  }
+
+  wasShownLive(sessionId: string): boolean {
+    return this.shownLive.has(sessionId);
   }
 
   /** Records `chars` as consumed; sends `session.ack` once a batch is full. */

@@ -109,6 +109,29 @@ describe('connectTerminal', () => {
     expect(t2.written[1]).toBe('live');
   });
 
+  it('marks restored history once: a pane mounted again for a session this page followed live gets no banner', async () => {
+    const { api, router } = setup();
+    api.handle('session.attach', () => ({ data: 'earlier', restored: true, live: true }));
+    const first = new FakeTerm();
+    const c1 = connectTerminal({ api, router, sessionId: 's', term: first });
+    await c1.ready;
+    expect(first.written).toEqual(['earlier', RESTORED_BANNER]);
+    c1.dispose();
+    // The same pane again (another selection, a new layout): the replay is what this page showed live.
+    const again = new FakeTerm();
+    const c2 = connectTerminal({ api, router, sessionId: 's', term: again });
+    await c2.ready;
+    expect(again.written).toEqual(['earlier']);
+    c2.dispose();
+    // Another session this page never followed still gets its banner, and a dead one's log does not mark it as seen.
+    api.handle('session.attach', () => ({ data: 'log', restored: true, live: false }));
+    for (let i = 0; i < 2; i++) {
+      const t = new FakeTerm();
+      await connectTerminal({ api, router, sessionId: 'ended', term: t }).ready;
+      expect(t.written).toEqual(['log', RESTORED_BANNER]);
+    }
+  });
+
   it('on dispose acknowledges what was received but never parsed, and detaches', async () => {
     const { api, router, acks } = setup(1);
     const replay = deferred<{ data: string; restored: boolean; live: boolean }>();

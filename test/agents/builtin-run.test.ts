@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { planSchema } from '../../preload/contract';
 import { reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type RecordedRequest, type Reply } from '../fake-anthropic/server';
-import { tmpDir } from '../helpers';
+import { tmpDir, waitFor } from '../helpers';
 import {
   byPlanId,
   firstPrompt,
@@ -200,6 +200,37 @@ describe('maestro run with the built-in agent as planner and worker', { timeout:
     expect(root.result).toContain('names unknown agent "wizard"');
     expect(root.result).toContain('the plan has no groups');
     expect(fs.readdirSync(workspace).sort()).toEqual(['.git', 'README.md']);
+  });
+
+  it("streams a command's output to the pane while the command runs", async () => {
+    // The command prints a line, then waits for a file that the test makes only once that line is in the session's log.
+    const flag = path.join(tmpDir(), 'proceed.flag');
+    const command = `echo live-marker-1; while [ ! -f ${flag} ]; do sleep 0.05; done; echo after-the-flag; maestro task complete s1 --summary waited`;
+    fake.setHandler((req) => (turnsSoFar(req) === 0 ? reply([toolUse('bash', { command })]) : reply('Done.')));
+    const workspace = gitWorkspace();
+    const dataDir = tmpDir();
+    const planFile = path.join(dataDir, 'plan.json');
+    fs.writeFileSync(planFile, JSON.stringify({ summary: 'wait', groups: [{ id: 'g1', title: 'Wait', subtasks: [{ id: 's1', title: 'Wait for the flag', description: '' }] }] }));
+    const running = maestro(['run', '--data-dir', dataDir, '--workspace', workspace, '--plan', planFile, '--agent', 'builtin', 'Wait'], {
+      ANTHROPIC_API_KEY: 'test-key',
+      ANTHROPIC_AUTH_TOKEN: '',
+      ANTHROPIC_BASE_URL: fake.url,
+    });
+    const sessionsDir = path.join(dataDir, 'sessions');
+    const logs = () => (fs.existsSync(sessionsDir) ? fs.readdirSync(sessionsDir).map((id) => path.join(sessionsDir, id, 'output.log')) : []);
+    const log = await waitFor(
+      () => logs().find((f) => fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes('live-marker-1')),
+      'the first line of the command in the pane',
+      REAL_RUN_TIMEOUT_MS,
+    );
+    // The command is still waiting: its next line is not there, and the run goes on.
+    expect(fs.readFileSync(log, 'utf8')).not.toContain('after-the-flag');
+    fs.writeFileSync(flag, '');
+    const result = await running;
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const pane = fs.readFileSync(log, 'utf8');
+    expect(pane).toMatch(/ {2}live-marker-1\r?\n {2}after-the-flag/);
+    expect(pane).toContain('[exit code 0]');
   });
 
   it('reminds a worker that stops with unreported subtasks once, then fails them with its last words', async () => {

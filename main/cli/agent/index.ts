@@ -6,6 +6,7 @@ import { DEFAULT_MODEL } from '../../../preload/profiles';
 import { CliError, requireEndpoint } from '../client';
 import { MaestroLink, type AgentContext } from './context';
 import { runOrchestrator } from './orchestrator';
+import { OutputFiles, outputDirFor } from './output-files';
 import { Screen } from './screen';
 import { killRunningCommands } from './tools';
 import { runWorker } from './worker';
@@ -61,7 +62,8 @@ export async function agentCommand(o: AgentOptions): Promise<number> {
     throw new CliError('maestro agent runs inside a Maestro session (MAESTRO_API, MAESTRO_TASK_ID and MAESTRO_ROOT_ID are set there)', 2);
   }
   const api = new MaestroLink(requireEndpoint(), taskId, rootId);
-  const screen = new Screen();
+  // Results cut for the pane are kept whole in the session's folder (its path is shown).
+  const screen = new Screen(process.stdout, undefined, new OutputFiles(outputDirFor(o.promptFile, process.env.MAESTRO_SESSION_ID)));
   warnOnce();
 
   // Ended by Maestro or a person (the pane closed, Ctrl-C): take the commands it started along.

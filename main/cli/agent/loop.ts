@@ -18,6 +18,8 @@ export interface LoopTool {
 export interface ToolOutcome {
   content: string;
   isError?: boolean;
+  /** What the pane shows under the call instead of `content` (a command whose output was shown as it ran: its status). */
+  display?: string;
   /** End the loop after this call: its work is done (e.g. an accepted plan). */
   stop?: boolean;
 }
@@ -126,7 +128,7 @@ export async function runLoop(o: LoopOptions): Promise<LoopEnd> {
         o.screen.toolCall(call.name, safeSummary(tool, input));
         outcome = await runTool(tool, input);
       }
-      o.screen.toolResult(outcome.content, !!outcome.isError);
+      o.screen.toolResult(outcome.display ?? outcome.content, !!outcome.isError, call.name);
       results.push({ type: 'tool_result', tool_use_id: call.id, content: outcome.content, ...(outcome.isError ? { is_error: true } : {}) });
       if (outcome.stop) {
         stop = outcome.content;

@@ -116,6 +116,9 @@ class HeadTail {
       this.tail = this.tail.slice(this.tail.length - this.half);
     }
   }
+  get shortened(): boolean {
+    return this.dropped > 0;
+  }
   toString(): string {
     return this.dropped ? `${this.head}\n[… ${this.dropped} characters omitted …]\n${this.tail}` : this.head + this.tail;
   }
@@ -343,21 +346,44 @@ export function killRunningCommands(): void {
 }
 
 export interface BashResult {
+  /** What goes back to the model: the output (its head and tail when long) and the status line. */
   text: string;
+  /** The status line alone: `[exit code 0]`, `[timed out …]`. */
+  status: string;
   exitCode: number | null;
   timedOut: boolean;
+  /** The model's text leaves part of the output out. */
+  shortened: boolean;
 }
 
-/** Runs `/bin/sh -c command` in `cwd` with stdout and stderr interleaved; kills its process group on timeout. */
-export async function runBash(root: string, input: ToolInput, env: NodeJS.ProcessEnv = process.env): Promise<BashResult> {
+/**
+ * Runs `/bin/sh -c command` in `cwd` with stdout and stderr interleaved; kills its process group on
+ * timeout. `onOutput` gets every piece of output as it arrives (for the terminal); the result keeps
+ * only the head and the tail for the model.
+ */
+export async function runBash(
+  root: string,
+  input: ToolInput,
+  env: NodeJS.ProcessEnv = process.env,
+  onOutput?: (chunk: string) => void,
+): Promise<BashResult> {
   const command = str(input, 'command', 'bash')!;
   const timeoutS = int(input, 'timeout', 'bash', 1, MAX_BASH_TIMEOUT_S) ?? DEFAULT_BASH_TIMEOUT_S;
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout ends everything it started. stdin is closed: nobody answers prompts.
     const child = spawn('/bin/sh', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output = new HeadTail(Math.floor(MAX_RESULT_CHARS / 2));
-    child.stdout.setEncoding('utf8').on('data', (s: string) => output.push(s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => output.push(s));
+    const take = (s: string) => {
+      output.push(s);
+      if (!onOutput) return;
+      try {
+        onOutput(s);
+      } catch {
+        // showing the output is a courtesy; the command and its result go on
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', take);
+    child.stderr.setEncoding('utf8').on('data', take);
     if (child.pid) runningGroups.add(child.pid);
     let timedOut = false;
     let settled = false;
@@ -382,7 +408,7 @@ export async function runBash(root: string, input: ToolInput, env: NodeJS.Proces
       const status = timedOut
         ? `[timed out after ${timeoutS} s; the command was killed]`
         : `[exit code ${exitCode ?? 'none (killed by a signal)'}]`;
-      resolve({ text: `${body || '(no output)'}\n${status}`, exitCode, timedOut });
+      resolve({ text: `${body || '(no output)'}\n${status}`, status, exitCode, timedOut, shortened: output.shortened });
     };
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -449,7 +475,8 @@ export const BASH_TOOL: ToolDef = {
   description:
     `Run a shell command with /bin/sh -c in the working directory and get its output (stdout and stderr together) and exit code. ` +
     `Use it to build, test, inspect, and to report through the maestro CLI. Standard input is closed, so nothing can prompt. ` +
-    `Long output is shortened to its beginning and end. Default timeout ${DEFAULT_BASH_TIMEOUT_S} s.`,
+    `Long output is shortened to its beginning and end; then the result names a file with all of it (read it with sed, grep or tail). ` +
+    `Default timeout ${DEFAULT_BASH_TIMEOUT_S} s.`,
   input_schema: {
     type: 'object',
     properties: {

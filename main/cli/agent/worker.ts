@@ -1,19 +1,31 @@
 // The worker role: do the group's subtasks with a shell and file tools, reporting through the maestro CLI.
 import { baseLoopOptions, oneLine, type AgentContext } from './context';
-import { LlmFatalError, runLoop, type LoopTool } from './loop';
-import { BASH_TOOL, EDIT_FILE_TOOL, editFile, lineCount, READ_FILE_TOOL, readFile, runBash, WRITE_FILE_TOOL, writeFile } from './tools';
+import { LlmFatalError, runLoop, type LoopTool, type ToolOutcome } from './loop';
+import type { Screen } from './screen';
+import { BASH_TOOL, EDIT_FILE_TOOL, editFile, lineCount, READ_FILE_TOOL, readFile, runBash, WRITE_FILE_TOOL, writeFile, type ToolInput } from './tools';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-export function workerTools(cwd: string, env: NodeJS.ProcessEnv = process.env): LoopTool[] {
+/**
+ * The bash tool. With a screen, the command's output reaches the pane as it runs (and, when long, a file
+ * of the session); the model gets the head and the tail, and the path of that file when it was shortened.
+ */
+export async function bashTool(cwd: string, input: ToolInput, env: NodeJS.ProcessEnv, screen?: Screen): Promise<ToolOutcome> {
+  const live = screen?.liveOutput('bash');
+  let file: string | undefined;
+  const r = await runBash(cwd, input, env, live ? (s) => live.push(s) : undefined).finally(() => (file = live?.finish()));
+  const content = r.shortened && file ? `${r.text}\n[all ${live!.total} characters of the output are in ${file}]` : r.text;
+  if (!live) return { content, isError: r.timedOut };
+  const where = file ? `\nall of the output: ${file}` : '';
+  return { content, isError: r.timedOut, display: `${live.total ? '' : '(no output)\n'}${r.status}${where}` };
+}
+
+export function workerTools(cwd: string, env: NodeJS.ProcessEnv = process.env, screen?: Screen): LoopTool[] {
   return [
     {
       definition: BASH_TOOL,
       summarize: (i) => str(i.command),
-      async run(i) {
-        const r = await runBash(cwd, i, env);
-        return { content: r.text, isError: r.timedOut };
-      },
+      run: (i) => bashTool(cwd, i, env, screen),
     },
     {
       definition: READ_FILE_TOOL,
@@ -35,7 +47,7 @@ export function workerTools(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 
 export async function runWorker(ctx: AgentContext): Promise<number> {
   const { screen, api } = ctx;
-  const tools = workerTools(ctx.cwd);
+  const tools = workerTools(ctx.cwd, process.env, screen);
   let reminded = false;
   const label = (ids: { planId?: string; id: string; title: string }[]) => ids.map((t) => `${t.planId ?? t.id} (${t.title})`).join(', ');
   /** Fails what is left of the group with a reason, so the timeline says why. */
