@@ -6,7 +6,7 @@ import type { Engine } from '../core/engine';
 import { DataDirInUseError, startInstance, type Instance } from '../core/instance';
 import type { TaskStatus, TaskView } from '../../preload/model';
 import { resolveDataDir } from '../core/paths';
-import { choosePlanner, chooseWorkerProfile, keylessPlanners } from '../core/planner';
+import { choosePlanner, chooseWorkerProfile, keylessPlanners } from '../../preload/planner';
 import { CliError } from './client';
 import { resolveTaskId } from './resolve';
 import { quote, shorten } from '../core/text';

@@ -1,15 +1,15 @@
-// Who plans a new request, as the request box offers it. The rule is the engine's (main/core/planner.ts
-// `choosePlanner`, which the renderer may not import): the built-in planner when an Anthropic API key is
-// there, else the workers' agent when it is an interactive agent CLI that brings its own login.
+// Who plans a new request, as the request box offers it: the engine's own rule (preload/planner.ts): the
+// built-in planner when an Anthropic API key is there, else the workers' agent when it is an interactive
+// agent CLI that brings its own login.
+import { choosePlanner } from '../../preload/planner';
 import { AGENT_PROFILE_LIST, profileInfo, type ProfileInfo } from '../../preload/profiles';
 
 /** The profiles that can plan: the built-in agent (with a key) and the interactive agent CLIs. */
 export const PLANNER_PROFILES: readonly ProfileInfo[] = AGENT_PROFILE_LIST.filter((p) => p.name === 'builtin' || p.interactive);
 
-/** The planner a request gets unless the user picks one. */
+/** The planner a request gets unless the user picks one (the built-in one when nothing else can: it then asks for a key). */
 export function defaultPlanner(workerProfile: string, keyAvailable: boolean): string {
-  if (keyAvailable) return 'builtin';
-  return profileInfo(workerProfile)?.interactive ? workerProfile : 'builtin';
+  return choosePlanner({ agentProfile: workerProfile, keyAvailable }) ?? 'builtin';
 }
 
 /**

@@ -6,7 +6,7 @@ import type { RootOptions } from '../../../preload/model';
 import { AGENT_PROFILES } from '../agents';
 import { inspectWorkspace, IsolationError, startRequest, type StartedRequest } from '../git';
 import { topologicalGroups, validatePlan, PlanValidationError } from '../plan';
-import { choosePlanner, chooseWorkerProfile } from '../planner';
+import { choosePlanner, chooseWorkerProfile } from '../../../preload/planner';
 import { agentNames } from '../skills';
 import { ROOT_SCHEMA_VERSION } from '../store';
 import { commit, type Core } from './core';

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicKeySource, FileSecretStore } from './secrets';
 import { choosePlanner, chooseWorkerProfile, keylessPlanners } from './planner';
-import { tmpDir } from '../../test/helpers';
 
 describe('chooseWorkerProfile', () => {
   it('the named profile, else custom for a command line, else the default', () => {
@@ -31,17 +29,5 @@ describe('choosePlanner', () => {
 
   it('lists the agent CLIs that can plan without a key', () => {
     expect(keylessPlanners()).toEqual(['claude', 'codex', 'gemini']);
-  });
-});
-
-describe('anthropicKeySource', () => {
-  it('the environment first, then the stored key', () => {
-    const store = new FileSecretStore(tmpDir());
-    expect(anthropicKeySource({}, store)).toBe('missing');
-    expect(anthropicKeySource({ ANTHROPIC_API_KEY: '' }, store)).toBe('missing');
-    expect(anthropicKeySource({ ANTHROPIC_AUTH_TOKEN: 't' }, store)).toBe('environment');
-    store.set('sk-stored');
-    expect(anthropicKeySource({}, store)).toBe('stored');
-    expect(anthropicKeySource({ ANTHROPIC_API_KEY: 'sk-env' }, store)).toBe('environment');
   });
 });

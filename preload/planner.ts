@@ -1,6 +1,6 @@
-// Who runs a new request's workers and who plans it, decided once for the engine and `maestro run`.
+// Who runs a new request's workers and who plans it, decided once for the engine, `maestro run` and the request box.
 // Pure: the callers pass what they know (flags, settings, whether an API key is there).
-import { profileInfo, PROFILE_NAMES } from '../../preload/profiles';
+import { profileInfo, PROFILE_NAMES } from './profiles';
 
 /** The profile the workers run with: the one named, else `custom` when a command line is given, else the settings' default. */
 export function chooseWorkerProfile(o: { explicit?: string; agentCommand?: string; defaultProfile: string }): string {
