@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startApiServer, type ApiServer } from './api/http';
 import { Engine, type EngineOptions } from './engine';
 import { newToken } from './ids';
+import { processAlive } from './sessions/orphans';
 import { assertWritable, DataDirError } from './store';
 
 export interface InstanceInfo {
@@ -25,20 +26,12 @@ export function instanceFile(dataDir: string): string {
   return path.join(dataDir, 'instance.json');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The live instance on a data dir, if one is running (a stale file from a crash is ignored). */
 export function findInstance(dataDir: string): InstanceInfo | undefined {
   try {
     const info = JSON.parse(fs.readFileSync(instanceFile(dataDir), 'utf8')) as InstanceInfo;
-    if (typeof info.pid === 'number' && typeof info.apiUrl === 'string' && info.pid !== process.pid && alive(info.pid)) return info;
+    if (typeof info.pid === 'number' && typeof info.apiUrl === 'string' && info.pid !== process.pid && processAlive(info.pid)) return info;
   } catch {
     // no instance
   }

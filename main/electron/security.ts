@@ -4,26 +4,8 @@
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://maestro`;
 
-/**
- * The policy sent with every page of app://maestro. Styles keep 'unsafe-inline' on purpose: xterm.js
- * writes `<style>` elements (its scrollbar always; the DOM renderer's theme and cell sizes when WebGL2
- * is missing) and `style` attributes (the DOM renderer's colours). Scripts, connections, images, fonts,
- * objects, frames and forms stay locked to the app itself. See e2e/csp.e2e.test.ts.
- */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-src 'none'",
-  "worker-src 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The policy of the app's pages: one policy for the Electron shell and browser mode (core/api/guard.ts). */
+export { APP_CSP as CSP } from '../core/api/guard';
 
 /** True for a URL of the app's own pages (the custom protocol, or the Vite server in development). */
 export function isAppUrl(raw: string, devServerUrl?: string): boolean {

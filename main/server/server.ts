@@ -18,7 +18,7 @@ import { WS_PATH, type ClientMessage, type ServerMessage } from '../../preload/w
 import { toApiError } from '../core/api/dispatcher';
 import type { Engine } from '../core/engine';
 import { ClientBridge } from '../core/api/bridge';
-import { allowedHostnames, checkRequestOrigin, fileInside, isLoopbackHost, sameSecret } from '../core/api/guard';
+import { allowedHostnames, APP_CSP, checkRequestOrigin, fileInside, isLoopbackHost, sameSecret } from '../core/api/guard';
 
 export interface UiServerOptions {
   engine: Engine;
@@ -38,20 +38,6 @@ export interface UiServer {
   url: string;
   close(): Promise<void>;
 }
-
-/** The Content-Security-Policy of browser mode (the Electron shell sends its own, the same in spirit). */
-export const BROWSER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Close code for a refused token (renderer/api/ws-client.ts stops reconnecting on it). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
@@ -133,7 +119,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       'x-frame-options': 'DENY',
       'cross-origin-resource-policy': 'same-origin',
       'cache-control': 'no-cache',
-      ...(type.startsWith('text/html') ? { 'content-security-policy': BROWSER_CSP } : {}),
+      ...(type.startsWith('text/html') ? { 'content-security-policy': APP_CSP } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();

@@ -6,6 +6,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { shorten } from '../text';
 
+/**
+ * The Content-Security-Policy of the app's pages, in the Electron shell (app://maestro) and in browser
+ * mode alike. Styles keep 'unsafe-inline' on purpose: xterm.js writes `<style>` elements (its scrollbar
+ * always; the DOM renderer's theme and cell sizes when WebGL2 is missing) and `style` attributes (the
+ * DOM renderer's colours). Scripts, connections, images, fonts and workers come only from the app
+ * itself; objects, frames, `<base>` and forms not at all. See e2e/csp.e2e.test.ts.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-src 'none'",
+  "worker-src 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /** Constant-time comparison of a presented secret with the real one; false for a missing value. */
 export function sameSecret(presented: string | undefined | null, secret: string): boolean {
   if (typeof presented !== 'string' || presented.length === 0) return false;

@@ -25,7 +25,8 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (another user's counts too). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -71,11 +72,11 @@ function sleepSync(ms: number): void {
  * for the timeline, or undefined when there was nothing to end.
  */
 export function endOrphan(pid: number | undefined, startTime: string | undefined): string | undefined {
-  if (!pid || !startTime || !alive(pid)) return undefined;
+  if (!pid || !startTime || !processAlive(pid)) return undefined;
   if (processStartTime(pid) !== startTime) return undefined; // the pid now belongs to another process
   signalAll(pid, 'SIGTERM');
-  for (let waited = 0; waited < 3_000 && (alive(pid) || sessionMembers(pid).length); waited += 50) sleepSync(50);
-  const stubborn = alive(pid) || sessionMembers(pid).length > 0;
+  for (let waited = 0; waited < 3_000 && (processAlive(pid) || sessionMembers(pid).length); waited += 50) sleepSync(50);
+  const stubborn = processAlive(pid) || sessionMembers(pid).length > 0;
   if (stubborn) signalAll(pid, 'SIGKILL');
   return `its process ${pid} was still running and was ended${stubborn ? ' (SIGKILL)' : ''}`;
 }
