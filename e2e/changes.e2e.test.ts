@@ -4,6 +4,9 @@
 // the diff unified and split with syntax highlighting, Apply, Discard after a confirmation, Redo with a
 // note, the in-place warning, and a refused Apply. No CSP violation, no console error.
 // Screenshots: test-results/screenshots/changes-*.png.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../test/helpers';
@@ -126,4 +129,79 @@ describe('the Changes view in the built app', () => {
     for (const p of [page, dirty]) expect(await p.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('against the real engine: two groups in their worktrees, merged; the request Changes; Apply brings them into the checkout', async () => {
+    // A repository with a first commit, as a user's project is.
+    const workspace = tmpDir('maestro-changes-git-');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'dev@example.com');
+    git('config', 'user.name', 'Dev');
+    fs.writeFileSync(path.join(workspace, 'README.md'), '# project\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'first');
+    const before = git('rev-parse', 'HEAD');
+    const real = await startServe({ dataDir: tmpDir('maestro-changes-real-'), workspace, env: { ANTHROPIC_API_KEY: undefined } });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.addInitScript(recordCspViolations);
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(real.url);
+      await page.getByText('No Anthropic API key').waitFor();
+      // The request, with its plan and a scripted agent that writes one file per group and reports.
+      const agent = `sh -c 'echo "work of $MAESTRO_TASK_ID" > "out-$MAESTRO_TASK_ID.txt" && maestro task complete "$MAESTRO_TASK_ID" --summary written'`;
+      const plan = {
+        summary: 'two files',
+        groups: [
+          { id: 'g1', title: 'Write the first file', subtasks: [{ id: 's1', title: 'one' }] },
+          { id: 'g2', title: 'Write the second file', subtasks: [{ id: 's2', title: 'two' }] },
+        ],
+      };
+      await page.evaluate(
+        async ({ agent, plan, workspace }) => {
+          const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws?token=${sessionStorage.getItem('maestro.token')}`);
+          await new Promise<void>((resolve, reject) => {
+            ws.onopen = () => ws.send(JSON.stringify({ t: 'call', id: 1, method: 'roots.create', params: { request: 'Write two files', workspace, agentCommand: agent, plan } }));
+            ws.onmessage = (e) => {
+              const m = JSON.parse(String(e.data));
+              if (m.id !== 1) return;
+              if (m.t === 'result') resolve();
+              else reject(new Error(m.error.message));
+            };
+          });
+          ws.close();
+        },
+        { agent, plan, workspace },
+      );
+      await page.getByRole('button', { name: /Write two files/ }).first().click();
+      const shotEarly = screenshotter(page, 'changes-real');
+      try {
+        await page.getByRole('treeitem', { name: /^Write two files, Completed/ }).click({ timeout: 90_000 });
+      } catch (err) {
+        await shotEarly('not-completed');
+        throw err;
+      }
+      await page.getByRole('tab', { name: 'Changes' }).click();
+      try {
+        await page.getByText('2 files changed, +2 −0').waitFor();
+      } catch (err) {
+        await shotEarly('changes-missing');
+        throw new Error(`${(err as Error).message}\n${await page.locator('.detail').innerText()}`);
+      }
+      const shot = shotEarly;
+      await shot('request');
+      // The user's checkout is untouched until Apply.
+      expect(git('rev-parse', 'HEAD')).toBe(before);
+      expect(git('status', '--porcelain')).toBe('');
+      await page.getByRole('button', { name: 'Apply to main' }).first().click();
+      await page.getByRole('status').filter({ hasText: /Applied to main .*2 files changed/ }).waitFor();
+      await shot('applied');
+      expect(git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+      expect(git('rev-parse', 'HEAD')).not.toBe(before);
+      expect(fs.readdirSync(workspace).filter((f) => f.startsWith('out-'))).toHaveLength(2);
+      expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+    } finally {
+      await real.stop();
+    }
+  }, 180_000);
 });

@@ -5,6 +5,7 @@
 // (main/core/api/dispatcher.ts), so no command is wired twice. This file is pure: no Node, no Electron.
 import { z } from 'zod';
 import type {
+  RequestGitView,
   RootSummary,
   SessionInfo,
   TaskStatus,
@@ -232,7 +233,8 @@ export interface CommandResults {
 /** Events pushed from the engine to every client. */
 export interface EngineEvents {
   /** Tasks whose view changed (status, progress, usage, new tasks). */
-  'tasks.changed': { rootId: string; tasks: TaskView[] };
+  /** `git`: the request's branches, when a merge, a conflict or an apply changed them. */
+  'tasks.changed': { rootId: string; tasks: TaskView[]; git?: RequestGitView };
   'roots.changed': { roots: RootSummary[] };
   'session.changed': SessionInfo;
   /** Batched terminal output. Kept out of any store: renderers feed it straight to xterm. */

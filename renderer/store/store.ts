@@ -201,6 +201,7 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
   let tasks: Map<string, TaskView> | null = null;
   let sessions: Map<string, SessionInfo> | null = null;
   let roots: RootSummary[] | null = null;
+  let rootGit: RequestGitView | null = null;
   let detail: DetailState | null = null;
   let notices: Notice[] | null = null;
   let shapeChanged = false;
@@ -209,8 +210,10 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
   for (const item of batch) {
     switch (item.event) {
       case 'tasks.changed': {
-        const { rootId, tasks: changed } = item.payload;
-        if (rootId !== loaded || changed.length === 0) break;
+        const { rootId, tasks: changed, git } = item.payload;
+        if (rootId !== loaded) break;
+        if (git) rootGit = git;
+        if (changed.length === 0) break;
         tasks ??= new Map(state.tasks);
         for (const t of changed) {
           const before = tasks.get(t.id);
@@ -257,6 +260,7 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
   // There is no delete command, so a selected root missing from a list is only a list that predates
   // it (e.g. just created): the selection stays.
   if (roots) out.roots = roots;
+  if (rootGit) out.rootGit = rootGit;
   return out;
 }
 

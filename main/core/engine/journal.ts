@@ -13,7 +13,7 @@ import type { EngineEvents } from '../../../preload/contract';
 import type { Task, TaskStatus, TimelineEvent, TimelineEventType } from '../../../preload/model';
 import type { CommitRecord, DataStore } from '../store';
 import { recompute, type RootState } from './state';
-import { listRoots, taskView } from './views';
+import { gitView, listRoots, taskView } from './views';
 
 export interface JournalHost {
   emit<E extends keyof EngineEvents>(event: E, payload: EngineEvents[E]): void;
@@ -98,6 +98,7 @@ export class Journal {
       meta: { planSummary: state.doc.planSummary, awaitingApproval: state.doc.awaitingApproval },
     };
     // The git record is small but not free: it rides along only when it changed.
+    const gitChanged = state.gitDirty;
     if (state.gitDirty && record.meta) {
       record.meta.git = state.doc.git;
       record.meta.integration = state.doc.integration;
@@ -120,7 +121,11 @@ export class Journal {
         cur = cur.parentId ? state.tasks.get(cur.parentId) : undefined;
       }
     }
-    this.host.emit('tasks.changed', { rootId, tasks: [...ids].map((id) => taskView(state, state.tasks.get(id)!)) });
+    const payload: EngineEvents['tasks.changed'] = { rootId, tasks: [...ids].map((id) => taskView(state, state.tasks.get(id)!)) };
+    // Clients see a merge, a conflict or an apply as it happens, not only in the next snapshot.
+    const git = gitChanged ? gitView(state, this.host.activeTaskIds(rootId)) : undefined;
+    if (git) payload.git = git;
+    this.host.emit('tasks.changed', payload);
     for (const event of events) this.host.emit('timeline.event', { rootId, event });
     const after = state.agg.get(rootId)!;
     if (!before || before.status !== after.status || before.done !== after.done || before.total !== after.total) {

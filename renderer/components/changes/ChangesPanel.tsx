@@ -2,7 +2,7 @@
 // its group's), or what the request's integration branch changed against its base, with Apply and
 // Discard. The file list loads when the tab opens (`task.diff` with `stat`); the diff opens in a
 // large dialog. Diffs stay out of the app store (changes/diff-cache.ts).
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RequestGitView, TaskView } from '../../../preload/model';
 import { RequestActions } from '../../changes/actions';
 import { useDiff, useDiffCache } from '../../changes/diff-cache';
@@ -31,6 +31,14 @@ function DiffSummary({ diffId, title, viewerExtras }: { diffId: string; title: s
   const { api } = useServices();
   const cache = useDiffCache();
   const entry = useDiff(api, diffId, false);
+  // A merge, a conflict or an apply changes what the branches hold: the diff is loaded again.
+  const gitVersion = useApp((s) => (s.rootGit ? JSON.stringify(s.rootGit) : ''));
+  const seenVersion = useRef(gitVersion);
+  useEffect(() => {
+    if (seenVersion.current === gitVersion) return;
+    seenVersion.current = gitVersion;
+    void cache.refresh(api, diffId);
+  }, [gitVersion, api, cache, diffId]);
   const [viewer, setViewer] = useState<{ file: string | null } | null>(null);
   const data = entry?.data ?? null;
   const loading = entry === undefined || entry.status === 'loading';
