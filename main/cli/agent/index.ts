@@ -8,7 +8,7 @@ import { MaestroLink, type AgentContext } from './context';
 import { runOrchestrator } from './orchestrator';
 import { OutputFiles, outputDirFor } from './output-files';
 import { Screen } from './screen';
-import { killRunningCommands } from './tools';
+import { killRunningCommands } from './bash';
 import { runWorker } from './worker';
 
 export const DEFAULT_MAX_TOKENS = 16_000;

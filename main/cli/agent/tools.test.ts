@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tmpDir } from '../../../test/helpers';
-import { editFile, listFiles, readFile, resolveInside, runBash, search, shorten, ToolError, writeFile } from './tools';
+import { runBash } from './bash';
+import { editFile, listFiles, readFile, resolveInside, search, shorten, ToolError, writeFile } from './tools';
 
 function workspace(): string {
   const root = tmpDir('maestro-tools-');

@@ -2,7 +2,8 @@
 import { baseLoopOptions, oneLine, type AgentContext } from './context';
 import { LlmFatalError, runLoop, type LoopTool, type ToolOutcome } from './loop';
 import type { Screen } from './screen';
-import { BASH_TOOL, EDIT_FILE_TOOL, editFile, lineCount, READ_FILE_TOOL, readFile, runBash, WRITE_FILE_TOOL, writeFile, type ToolInput } from './tools';
+import { BASH_TOOL, runBash } from './bash';
+import { EDIT_FILE_TOOL, editFile, lineCount, READ_FILE_TOOL, readFile, WRITE_FILE_TOOL, writeFile, type ToolInput } from './tools';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
