@@ -6,7 +6,7 @@ import { startApiServer, type ApiServer } from './api/http';
 import { Engine, type EngineOptions } from './engine';
 import { newToken } from './ids';
 import { processAlive } from './sessions/orphans';
-import { assertWritable, DataDirError } from './store';
+import { assertWritable, DataDirError } from './data-dir';
 
 export interface InstanceInfo {
   pid: number;

@@ -2,7 +2,8 @@
 // hold: the request whose write failed is read back from disk (live sessions stay linked), the engine
 // starts no new work, and a probe every 2 s lifts the halt once the data dir takes writes again —
 // then the exits of sessions that ended meanwhile are recorded and the work carries on.
-import { assertWritable, DataDirError, type DataStore } from '../store';
+import { assertWritable, DataDirError } from '../data-dir';
+import type { DataStore } from '../store';
 import type { Core } from './core';
 import { recoverInterrupted } from './runs';
 import { readRequest, type RequestDocument, type RootState } from './state';
