@@ -6,7 +6,7 @@ import type * as NodePty from 'node-pty';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tmpDir, waitFor } from '../../../test/helpers';
 import { guardedSpawn } from './fd-guard';
-import { NodePtyBackend, type PtyExit, type PtyProcess } from './pty';
+import { NodePtyBackend, withExactTail, type PtyExit, type PtyProcess } from './pty';
 import { testEnv } from './test-support';
 
 const backend = new NodePtyBackend();
@@ -35,8 +35,9 @@ async function outputOf(p: PtyProcess | NodePty.IPty): Promise<string> {
  * node-pty's own spawn, without the guard: what Maestro did before. The controls below prove the listing and
  * the injection detect a leak; if a node-pty release stops leaking they fail, and fd-guard.ts can be revisited.
  */
-function unguarded(file: string, args: string[]): NodePty.IPty {
-  return nodePty.spawn(file, args, { cwd: '/tmp', env: testEnv() });
+function unguarded(file: string, args: string[], env: Record<string, string> = testEnv()): PtyProcess {
+  // The exit drain of pty.ts (node-pty 1.1 drops the tail of fast exits), without the guard.
+  return withExactTail(nodePty.spawn(file, args, { cwd: '/tmp', env, encoding: null }));
 }
 
 const live: Array<{ kill(signal?: string): void }> = [];
@@ -156,7 +157,7 @@ describe.runIf(process.platform === 'linux')('terminal sessions hold no other se
   it('without /proc it still closes every inherited descriptor (the fallback loop)', async () => {
     await startVictim();
     const target = guardedSpawn('/bin/sh', ['-c', LIST_FDS], { ...testEnv(), TERM: 'xterm' }, 'linux', '/nonexistent');
-    const fds = parseFds(await outputOf(nodePty.spawn(target.file, target.args, { cwd: '/tmp', env: target.env })));
+    const fds = parseFds(await outputOf(withExactTail(nodePty.spawn(target.file, target.args, { cwd: '/tmp', env: target.env, encoding: null }))));
     expect([...fds.keys()].sort()).toEqual([0, 1, 2]);
   });
 

@@ -92,6 +92,14 @@ export class NodePtyBackend implements PtyBackend {
   }
 }
 
+/**
+ * A node-pty terminal spawned elsewhere (with `encoding: null`), with the same exact-tail delivery as
+ * the backend's: for tests that must spawn without the fd guard and still see every byte.
+ */
+export function withExactTail(term: NodePty.IPty): PtyProcess {
+  return new NodePtyProcess(term);
+}
+
 function validateSpawn(file: string, args: string[], opts: PtySpawnOptions): void {
   if (typeof file !== 'string' || file.length === 0) throw new TypeError('spawn: file must be a non-empty string');
   if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) {
