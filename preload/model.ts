@@ -157,6 +157,8 @@ export interface TreeSnapshot {
   /** The request's branches (worktree isolation), or a warning that workers share the workspace. */
   git?: RequestGitView;
   isolationWarning?: string;
+  /** The planner's summary of its plan. */
+  planSummary?: string;
   /** Paused (no new sessions; `roots.resume` carries on) or cancelled (nothing more runs). */
   control?: RequestControl;
   /** Kept out of the default history list (`roots.archive`). */

@@ -39,6 +39,7 @@ export function treeSnapshot(
   const git = gitView(state, activeTaskIds);
   if (git) snap.git = git;
   if (state.doc.isolationWarning) snap.isolationWarning = state.doc.isolationWarning;
+  if (state.doc.planSummary) snap.planSummary = state.doc.planSummary;
   if (state.doc.control) snap.control = state.doc.control;
   if (state.doc.archived) snap.archived = true;
   return snap;
