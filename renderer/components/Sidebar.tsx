@@ -56,7 +56,8 @@ function RootActions({ root }: { root: RootSummary }) {
       setAsking(null);
     });
   };
-  const unfinished = root.status === 'PENDING' || root.status === 'IN_PROGRESS';
+  // A request with a failed group may still have work running or to run: only a finished one has nothing to hold.
+  const unfinished = root.status !== 'COMPLETED';
   const canHold = !root.control && !root.awaitingApproval && unfinished;
 
   if (asking === 'rename') {
@@ -108,7 +109,7 @@ function RootActions({ root }: { root: RootSummary }) {
             Pause
           </button>
           <button type="button" className="btn btn-small" disabled={busy} title="Stop the running sessions too; their work stays PENDING" onClick={() => run(() => controller.pauseRoot(root.id, true))}>
-            Stop
+            Stop all
           </button>
         </>
       ) : null}

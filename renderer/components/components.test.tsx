@@ -300,7 +300,7 @@ describe('other views', () => {
     store.getState().applySnapshot({ ...snapshotOf(tasks, 'r', [], true), planSummary: 'Three groups; the last one waits.' });
     const html = render(store, <ApprovalBar />);
     expect(html).toContain('Three groups; the last one waits.');
-    expect(elements(html).find((e) => e.attrs['aria-label'] === 'Dependencies')?.text).toBe('Order: Group 3 after Group 1, Group 2.');
+    expect(elements(html).find((e) => e.attrs['aria-label'] === 'Dependencies')?.text).toBe('Order: g3 waits for g1, g2.');
     const buttons = elements(html).filter((e) => e.tag === 'button').map((e) => e.text);
     expect(buttons).toEqual(['Approve plan', 'Edit…', 'Re-plan with feedback…', 'Reject…']);
   });
@@ -354,7 +354,7 @@ describe('other views', () => {
     const toolbar = els.find((e) => e.attrs.role === 'toolbar');
     expect(toolbar?.attrs['aria-label']).toBe('Request actions');
     const actions = els.filter((e) => e.tag === 'button' && e.attrs.class?.includes('btn-small') && !e.text.startsWith('Archived')).map((e) => e.text);
-    expect(actions).toEqual(['Pause', 'Stop', 'Cancel…', 'Rename', 'Archive', 'Delete…']);
+    expect(actions).toEqual(['Pause', 'Stop all', 'Cancel…', 'Rename', 'Archive', 'Delete…']);
     store.getState().selectRoot('c');
     const paused = elements(render(store, <Sidebar />)).filter((e) => e.tag === 'button' && e.attrs.class?.includes('btn-small') && !e.text.startsWith('Archived'));
     expect(paused.map((e) => e.text)).toEqual(['Resume', 'Cancel…', 'Rename', 'Archive', 'Delete…']);

@@ -23,8 +23,7 @@ export function planFromTasks(tasks: ReadonlyMap<string, TaskView>, rootId: stri
   };
 }
 
-/** "g3 after g1, g2" for each group that waits for others; an empty list when none does. */
+/** "g3 waits for g1, g2" for each group that waits for others (the ids the tree shows); empty when none does. */
 export function dependencyLines(plan: Plan): string[] {
-  const title = new Map(plan.groups.map((g) => [g.id, g.title]));
-  return plan.groups.filter((g) => g.dependsOn.length).map((g) => `${g.title} after ${g.dependsOn.map((d) => title.get(d) ?? d).join(', ')}`);
+  return plan.groups.filter((g) => g.dependsOn.length).map((g) => `${g.id} waits for ${g.dependsOn.join(', ')}`);
 }
