@@ -230,10 +230,13 @@ describe('maestro pause, resume, cancel, rename, archive, delete and plan reject
 
       expect((await cli(['cancel', b.rootId], env)).stdout).toBe(`request ${b.rootId} is cancelled\n`);
       expect(i.engine.tree(b.rootId).control).toBe('cancelled');
-      const deleted = await cli(['delete', b.rootId, '--json'], env);
+      const unsure = await cli(['delete', b.rootId], env);
+      expect(unsure.code).toBe(2);
+      expect(unsure.stderr).toMatch(/run again with --yes/);
+      const deleted = await cli(['delete', b.rootId, '--yes', '--json'], env);
       expect(JSON.parse(deleted.stdout)).toEqual({ ok: true, rootId: b.rootId });
       expect(i.engine.listRoots().map((r) => r.id)).toEqual([a.rootId]);
-      const none = await cli(['delete', b.rootId], env);
+      const none = await cli(['delete', b.rootId, '--yes'], env);
       expect(none.code).toBe(1);
       expect(none.stderr).toMatch(/no request with id/);
     } finally {

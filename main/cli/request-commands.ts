@@ -105,9 +105,11 @@ export function registerRequestCommands(program: Command): void {
   program
     .command('delete <request>')
     .description('delete a request with nothing running: its record, timeline, session logs and (worktree isolation) its branches')
+    .option('--yes', 'really delete it')
     .option('--data-dir <dir>', DATA_DIR)
     .option('--json', 'print JSON')
-    .action(async (request: string, o: Opts) => {
+    .action(async (request: string, o: Opts & { yes?: boolean }) => {
+      if (!o.yes) throw new CliError(`this deletes request ${cleanLine(request)} and its files for good; run again with --yes`, 2);
       const r = await run('roots.delete', request, o.dataDir, (rootId) => ({ rootId }), (e, p) => e.deleteRoot(p.rootId));
       said(o, r, `request ${r.rootId} is deleted`);
     });
