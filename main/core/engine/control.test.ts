@@ -85,6 +85,10 @@ describe('pausing, stopping, resuming and cancelling a request', () => {
     await e.pauseRoot(rootId, true);
     expect(live(e, rootId)).toEqual([]);
     expect(byPlan(e, rootId).get('s2')!.status).toBe('PENDING');
+    // A retry asks for the work to carry on: it ends the pause.
+    e.retry(rootId);
+    expect(e.tree(rootId).control).toBeUndefined();
+    await waitFor(() => live(e, rootId).length === 1, 'g1 after the retry');
   });
 
   it('cancel stops what runs, fails what is unfinished as cancelled, settles, and nothing runs again', async () => {

@@ -270,8 +270,9 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     const problem = deleteProblem(this, state);
     if (problem) throw new ApiError('conflict', problem);
     if (state.doc.git && !state.doc.integration?.discarded) await this.discardRoot(rootId);
-    const again = deleteProblem(this, state);
-    if (again) throw new ApiError('conflict', again);
+    // Nothing may have started meanwhile (the discard itself is the last git work of the request).
+    const live = this.sessions.list(rootId).length;
+    if (live) throw new ApiError('conflict', `request ${rootId} has ${live} running session(s): stop or cancel it first`);
     this.requests.remove(rootId);
     this.activeRoots.delete(rootId);
     this.store.removeRoot(rootId, state.sessions.keys());
