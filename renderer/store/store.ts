@@ -235,6 +235,8 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
         for (const t of changed) {
           const before = tasks.get(t.id);
           if (!before || !sameIds(before.subtasks, t.subtasks)) shapeChanged = true;
+          // Subtasks no longer listed were removed (a plan edited, re-planned or rejected): drop them.
+          if (before) for (const gone of before.subtasks) if (!t.subtasks.includes(gone)) dropTask(tasks, gone);
           tasks.set(t.id, t);
         }
         break;
@@ -311,6 +313,14 @@ function clearedRoot(): Partial<AppData> {
     activeSessionId: null,
     focusedSessionId: null,
   };
+}
+
+/** Removes a task and everything below it from a map being built. */
+function dropTask(tasks: Map<string, TaskView>, id: string): void {
+  const t = tasks.get(id);
+  if (!t) return;
+  tasks.delete(id);
+  for (const c of t.subtasks) dropTask(tasks, c);
 }
 
 /** Sorts a timeline oldest first and keeps the newest MAX_TIMELINE events. */
