@@ -118,11 +118,23 @@ export function archiveRequest(core: Core, state: RootState, archived: boolean):
   return rootSummary(state);
 }
 
-/** Why a request cannot be deleted now (something runs or git work is under way), if it cannot. */
-export function deleteProblem(core: Core, state: RootState): string | undefined {
-  const rootId = state.doc.rootId;
+function refuseRunning(core: Core, rootId: string): void {
   const live = core.sessions.list(rootId).length;
-  if (live) return `request ${rootId} has ${live} running session(s): stop or cancel it first`;
-  if (core.integration.busyGroups(rootId).size) return `request ${rootId} has git work under way: wait for it to finish`;
-  return undefined;
+  if (live) throw new ApiError('conflict', `request ${rootId} has ${live} running session(s): stop or cancel it first`);
+}
+
+/**
+ * Deletes a request with nothing running and no git work under way: its branches and worktrees first
+ * (`discard`, worktree isolation), then the engine forgets it and `removeFiles` deletes its files.
+ */
+export async function deleteRequest(core: Core, state: RootState, discard: () => Promise<unknown>, removeFiles: () => void): Promise<void> {
+  const rootId = state.doc.rootId;
+  refuseRunning(core, rootId);
+  if (core.integration.busyGroups(rootId).size) throw new ApiError('conflict', `request ${rootId} has git work under way: wait for it to finish`);
+  if (state.doc.git && !state.doc.integration?.discarded) await discard();
+  refuseRunning(core, rootId); // nothing may have started meanwhile (the discard is the request's last git work)
+  core.requests.remove(rootId);
+  core.activeRoots.delete(rootId);
+  removeFiles();
+  core.rootsChanged();
 }

@@ -21,7 +21,7 @@ import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './re
 import { Journal } from './journal';
 import { Setup } from './setup';
 import { approvePlan, createRequest, editPlan, rejectPlan, replan, submitPlan, type CreateParams } from './planning';
-import { archiveRequest, cancelRequest, deleteProblem, pauseRequest, renameRequest, resumeRequest, stopByPerson } from './control';
+import { archiveRequest, cancelRequest, deleteRequest, pauseRequest, renameRequest, resumeRequest, stopByPerson } from './control';
 import * as reports from './reports';
 import { recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
 import { guard, WriteHalt } from './halt';
@@ -267,16 +267,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   /** Deletes a request with nothing running: its branches and worktrees (worktree isolation), then its files. */
   async deleteRoot(rootId: string): Promise<{ ok: true; rootId: string }> {
     const state = this.requests.get(rootId);
-    const problem = deleteProblem(this, state);
-    if (problem) throw new ApiError('conflict', problem);
-    if (state.doc.git && !state.doc.integration?.discarded) await this.discardRoot(rootId);
-    // Nothing may have started meanwhile (the discard itself is the last git work of the request).
-    const live = this.sessions.list(rootId).length;
-    if (live) throw new ApiError('conflict', `request ${rootId} has ${live} running session(s): stop or cancel it first`);
-    this.requests.remove(rootId);
-    this.activeRoots.delete(rootId);
-    this.store.removeRoot(rootId, state.sessions.keys());
-    this.rootsChanged();
+    await deleteRequest(this, state, () => this.discardRoot(rootId), () => this.store.removeRoot(rootId, state.sessions.keys()));
     return { ok: true, rootId };
   }
 
