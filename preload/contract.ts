@@ -161,6 +161,23 @@ export const commandSchemas = {
   'plan.submit': z.object({ rootId: id, plan: z.unknown() }),
   /** Starts a plan that waits for approval (setting `approvePlans`). */
   'plan.approve': z.object({ rootId: id }),
+  /** Sends a plan that waits for approval back: the request fails with the reason ("plan rejected"). */
+  'plan.reject': z.object({ rootId: id, reason: z.string().trim().max(20_000).optional() }),
+  /** Replaces a plan that waits for approval with an edited one (validated as `plan.submit`). */
+  'plan.edit': z.object({ rootId: id, plan: z.unknown() }),
+  /** Drops a plan that waits for approval and plans again with the feedback added to the request. */
+  'plan.replan': z.object({ rootId: id, feedback: text('the feedback', 20_000) }),
+  /** No new sessions for the request; running ones finish (`stop`: they are stopped, their unreported subtasks go back to PENDING). */
+  'roots.pause': z.object({ rootId: id, stop: z.boolean().default(false) }),
+  /** Carries on a paused request. */
+  'roots.resume': z.object({ rootId: id }),
+  /** Stops the request for good: running sessions are stopped, unfinished subtasks fail as cancelled. */
+  'roots.cancel': z.object({ rootId: id }),
+  /** Removes a request with nothing running: its snapshot, journal, session logs (and its branches). */
+  'roots.delete': z.object({ rootId: id }),
+  'roots.rename': z.object({ rootId: id, title: text('the title', 500) }),
+  /** Keeps a request out of the default history list (or brings it back). */
+  'roots.archive': z.object({ rootId: id, archived: z.boolean() }),
   /** Whether an Anthropic API key is stored (the key itself never goes back to a client). */
   'secrets.status': z.object({}).default({}),
   /** Stores the Anthropic API key (null removes it). Write-only. */
@@ -212,6 +229,15 @@ export interface CommandResults {
   'usage.record': { ok: true; costUsd?: number };
   'plan.submit': TreeSnapshot;
   'plan.approve': TreeSnapshot;
+  'plan.reject': TreeSnapshot;
+  'plan.edit': TreeSnapshot;
+  'plan.replan': TreeSnapshot;
+  'roots.pause': TreeSnapshot;
+  'roots.resume': TreeSnapshot;
+  'roots.cancel': TreeSnapshot;
+  'roots.delete': { ok: true; rootId: string };
+  'roots.rename': RootSummary;
+  'roots.archive': RootSummary;
   'task.diff': DiffResult;
   'task.redo': { rootId: string; groupId: string };
   'roots.apply': ApplyResult;

@@ -157,9 +157,18 @@ export interface TreeSnapshot {
   /** The request's branches (worktree isolation), or a warning that workers share the workspace. */
   git?: RequestGitView;
   isolationWarning?: string;
+  /** The planner's summary of its plan. */
+  planSummary?: string;
+  /** Paused (no new sessions; `roots.resume` carries on) or cancelled (nothing more runs). */
+  control?: RequestControl;
+  /** Kept out of the default history list (`roots.archive`). */
+  archived?: boolean;
   tasks: TaskView[];
   sessions: SessionInfo[];
 }
+
+/** A person's hold on a whole request: `paused` starts no new session until resumed; `cancelled` is final. */
+export type RequestControl = 'paused' | 'cancelled';
 
 export interface RootSummary {
   id: string;
@@ -169,4 +178,6 @@ export interface RootSummary {
   createdAt: number;
   workspace: string;
   awaitingApproval: boolean;
+  control?: RequestControl;
+  archived?: boolean;
 }

@@ -202,3 +202,45 @@ describe('maestro retry with no running instance', () => {
     expect(again.stderr).toContain(`retrying in request ${rootId}`);
   });
 });
+
+describe('maestro pause, resume, cancel, rename, archive, delete and plan reject', () => {
+  it('controls a request through the running instance', async () => {
+    const own = tmpDir();
+    const workspace = tmpDir('maestro-ws-');
+    const i = await startInstance({ dataDir: own });
+    try {
+      const env = { MAESTRO_DATA_DIR: own };
+      const a = await i.engine.createRoot({ request: 'first', workspace, agentCommand: 'true', plan: plan3(), approvePlan: true });
+      const b = await i.engine.createRoot({ request: 'second', workspace, agentCommand: 'true', plan: plan3(), approvePlan: true });
+      const paused = await cli(['pause'], env); // the latest request
+      expect(paused.code, paused.stderr).toBe(0);
+      expect(paused.stdout).toBe(`request ${b.rootId} is paused: \`maestro resume ${b.rootId}\` carries on\n`);
+      expect(i.engine.tree(b.rootId).control).toBe('paused');
+      expect((await cli(['resume', b.rootId], env)).stdout).toBe(`request ${b.rootId} resumed\n`);
+      const again = await cli(['resume', b.rootId], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/is not paused/);
+
+      const rejected = await cli(['plan', 'reject', 'too', 'big', '--request', a.rootId], env);
+      expect(rejected.code, rejected.stderr).toBe(0);
+      expect(i.engine.tree(a.rootId).tasks[0]).toMatchObject({ status: 'FAILED', result: 'plan rejected: too big' });
+      expect((await cli(['rename', a.rootId, 'A', 'better', 'name'], env)).stdout).toBe(`request ${a.rootId} is now "A better name"\n`);
+      expect((await cli(['archive', a.rootId], env)).stdout).toBe(`request ${a.rootId} is archived\n`);
+      expect(i.engine.listRoots().find((r) => r.id === a.rootId)).toMatchObject({ title: 'A better name', archived: true });
+
+      expect((await cli(['cancel', b.rootId], env)).stdout).toBe(`request ${b.rootId} is cancelled\n`);
+      expect(i.engine.tree(b.rootId).control).toBe('cancelled');
+      const unsure = await cli(['delete', b.rootId], env);
+      expect(unsure.code).toBe(2);
+      expect(unsure.stderr).toMatch(/run again with --yes/);
+      const deleted = await cli(['delete', b.rootId, '--yes', '--json'], env);
+      expect(JSON.parse(deleted.stdout)).toEqual({ ok: true, rootId: b.rootId });
+      expect(i.engine.listRoots().map((r) => r.id)).toEqual([a.rootId]);
+      const none = await cli(['delete', b.rootId, '--yes'], env);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/no request with id/);
+    } finally {
+      await i.close();
+    }
+  });
+});

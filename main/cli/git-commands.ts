@@ -53,7 +53,7 @@ function formatApply(r: ApplyResult, rootId: string): string {
 }
 
 /** Runs `fn` on an engine opened on the data dir (no instance runs), then closes it. */
-async function offlineEngine<T>(dataDir: string | undefined, fn: (engine: import('../core/engine').Engine) => Promise<T>): Promise<T> {
+export async function offlineEngine<T>(dataDir: string | undefined, fn: (engine: import('../core/engine').Engine) => Promise<T>): Promise<T> {
   const { openInstance } = await import('./run');
   const instance = await openInstance(dataDir);
   try {

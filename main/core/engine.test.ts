@@ -40,7 +40,7 @@ describe('the engine', () => {
     await expect(engine.createRoot({ request: 'x', workspace, agentCommand: 'true', plan: bad })).rejects.toThrow(/dependency cycle: g1 → g2 → g1/);
     expect(engine.listRoots()).toEqual([]);
 
-    const snap = await engine.createRoot({ request: 'Build it\nwith details', workspace, agentCommand: waitingAgent });
+    const snap = await engine.createRoot({ request: 'Build it\nwith details', workspace, agentCommand: waitingAgent, plannerProfile: 'custom' });
     expect(() => engine.submitPlan(snap.rootId, bad)).toThrow(/cycle/);
     expect(engine.tree(snap.rootId).tasks).toHaveLength(1);
     const tree = engine.submitPlan(snap.rootId, plan3());
@@ -116,14 +116,18 @@ describe('the engine', () => {
     const getWithToken = await fetch(`${i.api.url}/api/task.show`, { headers: { authorization: `Bearer ${token}` } });
     expect(getWithToken.status).toBe(400);
 
-    // Stopping the session ends its token and fails what it left unreported.
+    // Stopping the session ends its token; stopping is not failing: what it left unreported is PENDING
+    // again and the request is paused (Resume carries on).
     const sessionId = i.engine.tree(rootId).sessions.find((s) => s.taskId === ids.get('g1'))!.id;
     const stopped = await i.engine.stopSession(sessionId);
     expect(stopped.status).toBe('stopped');
     expect((await api(i, 'task.show', { id: 's1' }, token)).status).toBe(401);
     const s2 = i.engine.getTask(ids.get('s2')!);
-    expect(s2.status).toBe('FAILED');
-    expect(s2.result).toMatch(/was stopped before this subtask was reported/);
+    expect(s2.status).toBe('PENDING');
+    expect(i.engine.tree(rootId).control).toBe('paused');
+    // Only the app controls a request: a live session's token may not pause, cancel or delete it.
+    const g2Token = fs.readFileSync(path.join(workspace, `token-${ids.get('g2')}`), 'utf8');
+    for (const m of ['roots.pause', 'roots.cancel', 'roots.delete', 'plan.reject']) expect((await api(i, m, { rootId }, g2Token)).status).toBe(403);
     expect(i.engine.getTask(ids.get('s1')!).status).toBe('COMPLETED');
   });
 

@@ -27,7 +27,9 @@ export interface CommitRecord {
   tasks?: Task[];
   sessions?: SessionInfo[];
   /** Request-level fields as they are after the commit (`git`: only when the git record changed). */
-  meta?: { planSummary?: string; awaitingApproval?: boolean; git?: unknown; integration?: unknown };
+  meta?: { planSummary?: string; awaitingApproval?: boolean; control?: string | null; archived?: boolean; git?: unknown; integration?: unknown };
+  /** Tasks the change removed (a plan edited or dropped before it ran). */
+  removed?: string[];
 }
 
 export function isCommitRecord(line: unknown): line is CommitRecord {
@@ -268,6 +270,18 @@ export class DataStore {
     const p = path.join(this.rootsDir, `${rootId}.json`);
     if (this.readOnly) this.notices.push(`${p} is not a valid request (${why}); not shown`);
     else this.moveAside(p, why);
+  }
+
+  /** Deletes a request's files: its snapshot, its journal and the folders of its sessions. */
+  removeRoot(rootId: string, sessionIds: Iterable<string>): void {
+    if (this.readOnly) throw new Error('this data store is read-only');
+    const fd = this.timelineFds.get(rootId);
+    if (fd !== undefined) fs.closeSync(fd);
+    this.timelineFds.delete(rootId);
+    this.rootFiles.delete(rootId);
+    for (const id of sessionIds) fs.rmSync(path.join(this.sessionsDir, id), { recursive: true, force: true });
+    fs.rmSync(path.join(this.timelinesDir, `${rootId}.jsonl`), { force: true });
+    fs.rmSync(path.join(this.rootsDir, `${rootId}.json`), { force: true });
   }
 
   private rootFile(rootId: string) {

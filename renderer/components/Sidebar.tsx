@@ -1,9 +1,13 @@
-// The history of requests: one entry per root with its status and progress.
-import { memo, useState } from 'react';
+// The history of requests: one entry per root with its status, progress and hold (paused, cancelled);
+// a search box and an archived filter; the selected request's actions (pause, stop, resume, cancel,
+// rename, archive, delete — cancel and delete ask first).
+import { memo, useMemo, useState } from 'react';
 import type { RootSummary } from '../../preload/model';
 import { browserNotificationsSupported, toggleDesktopNotifications } from '../notify';
 import { useApp, useServices } from '../services';
 import { ProgressBar, StatusIcon, formatWhen } from './status';
+
+const HOLD_TEXT = { paused: 'paused', cancelled: 'cancelled' } as const;
 
 const RootItem = memo(function RootItem({ root, selected }: { root: RootSummary; selected: boolean }) {
   const { controller } = useServices();
@@ -22,16 +26,121 @@ const RootItem = memo(function RootItem({ root, selected }: { root: RootSummary;
           <span className="root-item-meta">
             {root.awaitingApproval ? (
               <span className="badge badge-attention">needs approval</span>
+            ) : root.control ? (
+              <span className={root.control === 'paused' ? 'badge badge-attention' : 'badge badge-dim'}>{HOLD_TEXT[root.control]}</span>
             ) : (
               <span className="root-item-when">{formatWhen(root.createdAt)}</span>
             )}
+            {root.archived ? <span className="badge badge-dim">archived</span> : null}
             <ProgressBar done={root.progress.done} total={root.progress.total} compact />
           </span>
         </span>
       </button>
+      {selected ? <RootActions root={root} /> : null}
     </li>
   );
 });
+
+type Asking = null | 'rename' | 'cancel' | 'delete';
+
+/** What a person can do with the selected request: pause or stop it, resume, cancel, rename, archive, delete. */
+function RootActions({ root }: { root: RootSummary }) {
+  const { controller } = useServices();
+  const [asking, setAsking] = useState<Asking>(null);
+  const [title, setTitle] = useState(root.title);
+  const [busy, setBusy] = useState(false);
+  const run = (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    void fn().finally(() => {
+      setBusy(false);
+      setAsking(null);
+    });
+  };
+  // A request with a failed group may still have work running or to run: only a finished one has nothing to hold.
+  const unfinished = root.status !== 'COMPLETED';
+  const canHold = !root.control && !root.awaitingApproval && unfinished;
+
+  if (asking === 'rename') {
+    return (
+      <form
+        className="root-actions root-rename"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (title.trim()) run(() => controller.renameRoot(root.id, title.trim()));
+        }}
+      >
+        <input aria-label="New title" value={title} onChange={(e) => setTitle(e.target.value)} autoFocus maxLength={500} />
+        <button type="submit" className="btn btn-small btn-primary" disabled={busy || !title.trim()}>
+          Save
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => setAsking(null)}>
+          Back
+        </button>
+      </form>
+    );
+  }
+  if (asking === 'cancel' || asking === 'delete') {
+    const text =
+      asking === 'cancel'
+        ? 'Cancel this request? Running sessions are stopped and nothing of it runs again.'
+        : 'Delete this request? Its plan, timeline and session logs (and its branches) are removed for good.';
+    return (
+      <div className="root-actions root-confirm" role="alertdialog" aria-label={asking === 'cancel' ? 'Cancel the request' : 'Delete the request'}>
+        <span>{text}</span>
+        <button
+          type="button"
+          className="btn btn-small btn-danger"
+          disabled={busy}
+          onClick={() => run(() => (asking === 'cancel' ? controller.cancelRoot(root.id) : controller.deleteRoot(root.id)))}
+        >
+          {asking === 'cancel' ? 'Cancel request' : 'Delete'}
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => setAsking(null)}>
+          Keep it
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="root-actions" role="toolbar" aria-label="Request actions">
+      {canHold ? (
+        <>
+          <button type="button" className="btn btn-small" disabled={busy} title="No new sessions start; running ones finish" onClick={() => run(() => controller.pauseRoot(root.id))}>
+            Pause
+          </button>
+          <button type="button" className="btn btn-small" disabled={busy} title="Stop the running sessions too; their work stays PENDING" onClick={() => run(() => controller.pauseRoot(root.id, true))}>
+            Stop all
+          </button>
+        </>
+      ) : null}
+      {root.control === 'paused' ? (
+        <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => run(() => controller.resumeRoot(root.id))}>
+          Resume
+        </button>
+      ) : null}
+      {root.control !== 'cancelled' && (unfinished || root.awaitingApproval) ? (
+        <button type="button" className="btn btn-small" disabled={busy} onClick={() => setAsking('cancel')}>
+          Cancel…
+        </button>
+      ) : null}
+      <button type="button" className="btn btn-small" disabled={busy} onClick={() => (setTitle(root.title), setAsking('rename'))}>
+        Rename
+      </button>
+      <button type="button" className="btn btn-small" disabled={busy} onClick={() => run(() => controller.archiveRoot(root.id, !root.archived))}>
+        {root.archived ? 'Unarchive' : 'Archive'}
+      </button>
+      <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => setAsking('delete')}>
+        Delete…
+      </button>
+    </div>
+  );
+}
+
+/** The history as shown: archived requests only with the filter on, and titles or workspaces that match the search. */
+export function filterRoots(roots: readonly RootSummary[], query: string, archived: boolean): RootSummary[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return roots.filter((r) => !!r.archived === archived && words.every((w) => r.title.toLowerCase().includes(w) || r.workspace.toLowerCase().includes(w) || r.id === w));
+}
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
@@ -75,6 +184,10 @@ export function Sidebar() {
   const connection = useApp((s) => s.connection);
   const setComposing = useApp((s) => s.setComposing);
   const setSettingsOpen = useApp((s) => s.setSettingsOpen);
+  const [query, setQuery] = useState('');
+  const [archived, setArchived] = useState(false);
+  const shown = useMemo(() => filterRoots(roots, query, archived), [roots, query, archived]);
+  const archivedCount = useMemo(() => roots.filter((r) => r.archived).length, [roots]);
 
   return (
     <aside className="sidebar" aria-label="Requests">
@@ -96,10 +209,27 @@ export function Sidebar() {
         <span aria-hidden="true" className="plus">+</span> New request
       </button>
       <h2 className="sidebar-section">History</h2>
+      {roots.length ? (
+        <div className="history-tools">
+          <input type="search" className="history-search" aria-label="Search requests" placeholder="Search requests" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <button
+            type="button"
+            className={archived ? 'btn btn-small toggled' : 'btn btn-small'}
+            aria-pressed={archived}
+            title={archived ? 'Show the requests in use' : 'Show the archived requests'}
+            onClick={() => setArchived(!archived)}
+          >
+            Archived{archivedCount ? ` (${archivedCount})` : ''}
+          </button>
+        </div>
+      ) : null}
       <nav className="root-list" aria-label="Request history">
         {rootsLoaded && roots.length === 0 ? <p className="muted sidebar-empty">No requests yet.</p> : null}
+        {roots.length > 0 && shown.length === 0 ? (
+          <p className="muted sidebar-empty">{query.trim() ? 'No request matches.' : archived ? 'Nothing is archived.' : 'Every request is archived.'}</p>
+        ) : null}
         <ul>
-          {roots.map((r) => (
+          {shown.map((r) => (
             <RootItem key={r.id} root={r} selected={r.id === selectedRootId} />
           ))}
         </ul>

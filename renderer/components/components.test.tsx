@@ -10,7 +10,9 @@ import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
 import { RequestBox } from './RequestBox';
 import { SettingsDialog } from './SettingsDialog';
-import { Sidebar } from './Sidebar';
+import { filterRoots, Sidebar } from './Sidebar';
+import { PlanEditor } from './PlanEditor';
+import { planFromTasks } from '../store/plan-edit';
 import { App } from './App';
 import { ShortcutsDialog } from './KeyboardHelp';
 import { SHORTCUTS } from './shortcuts';
@@ -288,6 +290,85 @@ describe('other views', () => {
     expect(elements(html).filter((e) => e.tag === 'button' && e.text === 'Approve plan')).toHaveLength(1);
     store.getState().applySnapshot(snapshotOf(buildTree('r', 2, 3), 'r', [], false));
     expect(render(store, <ApprovalBar />)).toBe('');
+  });
+
+  it('the approval view shows the summary and the order of the groups, and offers Approve, Edit, Re-plan and Reject', () => {
+    const store = createAppStore();
+    store.getState().selectRoot('r');
+    const tasks = buildTree('r', 3, 1);
+    tasks.set('r-g3', { ...tasks.get('r-g3')!, dependsOn: ['r-g1', 'r-g2'] });
+    store.getState().applySnapshot({ ...snapshotOf(tasks, 'r', [], true), planSummary: 'Three groups; the last one waits.' });
+    const html = render(store, <ApprovalBar />);
+    expect(html).toContain('Three groups; the last one waits.');
+    expect(elements(html).find((e) => e.attrs['aria-label'] === 'Dependencies')?.text).toBe('Order: g3 waits for g1, g2.');
+    const buttons = elements(html).filter((e) => e.tag === 'button').map((e) => e.text);
+    expect(buttons).toEqual(['Approve plan', 'Edit…', 'Re-plan with feedback…', 'Reject…']);
+  });
+
+  it('the plan editor has a field for each title, agent and description, the dependencies, and a Remove for each group', () => {
+    const tasks = buildTree('r', 2, 2);
+    tasks.set('r-g2', { ...tasks.get('r-g2')!, dependsOn: ['r-g1'] });
+    const plan = planFromTasks(tasks, 'r', 'sum');
+    expect(plan.groups.map((g) => [g.id, g.dependsOn, g.subtasks.map((x) => x.id)])).toEqual([
+      ['g1', [], ['s1', 's2']],
+      ['g2', ['g1'], ['s1', 's2']],
+    ]);
+    const els = elements(render(createAppStore(), <PlanEditor initial={plan} onSave={async () => null} onCancel={() => {}} />));
+    const labels = els.filter((e) => e.tag === 'input' || e.tag === 'textarea').map((e) => e.attrs['aria-label']).filter(Boolean);
+    expect(labels).toEqual(expect.arrayContaining(['Title of g1', 'Agent of g1', 'Title of s1', 'Description of s1', 'Title of g2']));
+    const g2deps = els.filter((e) => e.tag === 'input' && e.attrs.type === 'checkbox');
+    expect(g2deps.map((e) => e.attrs.checked !== undefined)).toEqual([false, true]); // g1 waits for g2: no; g2 for g1: yes
+    expect(els.filter((e) => e.tag === 'button' && e.text === 'Remove group').map((e) => e.attrs['aria-label'])).toEqual(['Remove group g1', 'Remove group g2']);
+  });
+
+  it('a paused request says so and offers Resume; a cancelled one says so without it', () => {
+    const store = createAppStore();
+    const tasks = buildTree('r', 1, 1);
+    store.getState().setRoots([{ ...summaryOf(tasks.get('r')!), control: 'paused' }]);
+    store.getState().selectRoot('r');
+    store.getState().applySnapshot({ ...snapshotOf(tasks, 'r'), control: 'paused' });
+    let html = render(store, <ApprovalBar />);
+    expect(html).toContain('This request is paused.');
+    expect(elements(html).filter((e) => e.tag === 'button').map((e) => e.text)).toEqual(['Resume']);
+    store.getState().applySnapshot({ ...snapshotOf(tasks, 'r'), control: 'cancelled' });
+    html = render(store, <ApprovalBar />);
+    expect(html).toContain('This request was cancelled.');
+    expect(elements(html).filter((e) => e.tag === 'button')).toEqual([]);
+    store.getState().applySnapshot(snapshotOf(tasks, 'r'));
+    expect(render(store, <ApprovalBar />)).toBe('');
+  });
+
+  it('the history has a search box and an archived filter, and the selected request its actions', () => {
+    const store = createAppStore();
+    const a = { ...summaryOf(buildTree('a', 1, 1, () => 'IN_PROGRESS').get('a')!), title: 'Add billing' };
+    const b = { ...summaryOf(buildTree('b', 1, 1).get('b')!), title: 'Fix login', archived: true };
+    const c = { ...summaryOf(buildTree('c', 1, 1).get('c')!), title: 'Paused one', control: 'paused' as const };
+    store.getState().setRoots([a, b, c]);
+    store.getState().selectRoot('a');
+    const els = elements(render(store, <Sidebar />));
+    expect(els.find((e) => e.tag === 'input' && e.attrs.type === 'search')?.attrs['aria-label']).toBe('Search requests');
+    expect(els.find((e) => e.tag === 'button' && e.text.startsWith('Archived'))).toMatchObject({ text: 'Archived (1)', attrs: { 'aria-pressed': 'false' } });
+    const titles = els.filter((e) => e.attrs.class === 'root-item-title').map((e) => e.text);
+    expect([...titles].sort()).toEqual(['Add billing', 'Paused one']); // the archived one is not in the list
+    expect(els.filter((e) => e.attrs.class?.startsWith('badge')).map((e) => e.text)).toContain('paused');
+    const toolbar = els.find((e) => e.attrs.role === 'toolbar');
+    expect(toolbar?.attrs['aria-label']).toBe('Request actions');
+    const actions = els.filter((e) => e.tag === 'button' && e.attrs.class?.includes('btn-small') && !e.text.startsWith('Archived')).map((e) => e.text);
+    expect(actions).toEqual(['Pause', 'Stop all', 'Cancel…', 'Rename', 'Archive', 'Delete…']);
+    store.getState().selectRoot('c');
+    const paused = elements(render(store, <Sidebar />)).filter((e) => e.tag === 'button' && e.attrs.class?.includes('btn-small') && !e.text.startsWith('Archived'));
+    expect(paused.map((e) => e.text)).toEqual(['Resume', 'Cancel…', 'Rename', 'Archive', 'Delete…']);
+  });
+
+  it('filters the history by words of the title or the workspace, archived apart', () => {
+    const mk = (id: string, title: string, workspace: string, archived = false) => ({ ...summaryOf(buildTree(id, 1, 1).get(id)!, workspace), title, ...(archived ? { archived } : {}) });
+    const roots = [mk('a', 'Add billing to the shop', '/w/shop'), mk('b', 'Fix login', '/w/auth'), mk('c', 'Billing page', '/w/shop', true)];
+    expect(filterRoots(roots, 'billing', false).map((r) => r.id)).toEqual(['a']);
+    expect(filterRoots(roots, 'billing', true).map((r) => r.id)).toEqual(['c']);
+    expect(filterRoots(roots, '  AUTH ', false).map((r) => r.id)).toEqual(['b']);
+    expect(filterRoots(roots, 'shop add', false).map((r) => r.id)).toEqual(['a']);
+    expect(filterRoots(roots, '', false).map((r) => r.id)).toEqual(['a', 'b']);
+    expect(filterRoots(roots, 'nothing', false)).toEqual([]);
   });
 
   it('the settings show where the API key comes from, in a password field, never the key', () => {

@@ -16,6 +16,7 @@ import type { RequestGitView, RootOptions, SessionInfo, TaskStatus, TaskView, Ti
 import { DEFAULT_MODEL } from '../../preload/profiles';
 import { ApiError } from '../../preload/wire';
 import { aggregate, makeSession, makeTask, summaryOf } from './fixtures';
+import { createControlMock } from './mock-control';
 import { createGitMock, demoGitView, newGitView } from './mock-git';
 import { addManyWorkers, bigTree } from './mock-scenarios';
 
@@ -28,6 +29,9 @@ export interface MockRoot {
   /** Worktree isolation: the request's branches (see mock-git.ts); in place: a warning instead. */
   git?: RequestGitView;
   isolationWarning?: string;
+  planSummary?: string;
+  control?: 'paused' | 'cancelled';
+  archived?: boolean;
 }
 
 const DATA_DIR = '/home/dev/.config/maestro';
@@ -103,7 +107,12 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     emit('roots.changed', { roots: summaries() });
   };
 
-  const summaries = () => [...roots.values()].map((r) => summaryOf(r.tasks.get(r.id)!, r.options.workspace, r.awaitingApproval));
+  const summaries = () =>
+    [...roots.values()].map((r) => ({
+      ...summaryOf(r.tasks.get(r.id)!, r.options.workspace, r.awaitingApproval),
+      ...(r.control ? { control: r.control } : {}),
+      ...(r.archived ? { archived: true } : {}),
+    }));
 
   const setStatus = (root: MockRoot, id: string, status: TaskStatus, result?: string) => {
     const t = root.tasks.get(id)!;
@@ -256,6 +265,9 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     awaitingApproval: root.awaitingApproval,
     ...(root.git ? { git: root.git } : {}),
     ...(root.isolationWarning ? { isolationWarning: root.isolationWarning } : {}),
+    ...(root.planSummary ? { planSummary: root.planSummary } : {}),
+    ...(root.control ? { control: root.control } : {}),
+    ...(root.archived ? { archived: true } : {}),
     tasks: [...root.tasks.values()],
     sessions: [...sessions.values()].filter((s) => s.rootId === root.id),
   });
@@ -292,6 +304,48 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     const s = spawn(root, root.tasks.get(first.id)!, 'running');
     emit('session.changed', s);
   };
+
+  /** A planner session; after a moment its plan arrives (and waits for approval when asked). */
+  const planAgain = (r: MockRoot) => {
+    const id = r.id;
+    const planner = spawnOrchestrator(r);
+    const again = r.tasks.get(id)!.description.includes('## Feedback on an earlier plan');
+    setTimeout(() => {
+      addEvent(r, { taskId: id, type: 'plan', message: `Plan ready: ${again ? 3 : 2} groups${r.options.approvePlan ? '; it waits for approval' : ''}` });
+      addGroup(r, 'g1', 'Explore the code', 'architect', [['Map the modules involved', 'PENDING']]);
+      if (again) {
+        addGroup(r, 'g2', 'Make the change', 'worker', [['Implement', 'PENDING']], ['g1']);
+        addGroup(r, 'g3', 'Cover it with tests', 'tester', [['Add tests', 'PENDING']], ['g2']);
+      } else addGroup(r, 'g2', 'Make the change', 'worker', [['Implement', 'PENDING'], ['Add tests', 'PENDING']], ['g1']);
+      r.planSummary = again ? 'Explore first, then change, then a separate group writes the tests (as asked).' : 'Explore the code, then make the change with its tests.';
+      const ended: SessionInfo = { ...sessions.get(planner.id)!, status: 'exited', exitCode: 0, endedAt: Date.now() };
+      sessions.set(planner.id, ended);
+      log(planner.id, `${c('32;1', '✓ plan accepted:')} ${again ? 3 : 2} group(s), 3 subtask(s)\r\n`);
+      emit('session.changed', ended);
+      r.awaitingApproval = !!r.options.approvePlan;
+      if (!r.awaitingApproval) startPlan(r);
+      publish(r);
+    }, 2500);
+  };
+
+  const control = createControlMock({
+    roots,
+    sessions,
+    snapshot: (r) => snapshot(r),
+    publish: (r) => publish(r),
+    setStatus: (r, id, status, result) => setStatus(r, id, status, result),
+    note: (r, message) => addEvent(r, { taskId: r.id, type: 'notice', message }),
+    stop: (sessionId) => {
+      const s = sessions.get(sessionId);
+      if (!s) return;
+      const next: SessionInfo = { ...s, status: 'stopped', endedAt: Date.now() };
+      sessions.set(sessionId, next);
+      stopStream(sessionId);
+      log(sessionId, `\r\n${c('33', '■ stopped by the user')}\r\n`);
+      emit('session.changed', next);
+    },
+    planAgain: (r) => planAgain(r),
+  });
 
   const rootOf = (taskId: string): MockRoot => {
     for (const r of roots.values()) if (r.tasks.has(taskId)) return r;
@@ -380,6 +434,13 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       stopStream(sessionId);
       log(sessionId, `\r\n${c('33', '■ stopped by the user')}\r\n`);
       emit('session.changed', next);
+      // As the engine: stopping is not failing — the work goes back to PENDING and the request is paused.
+      const r = roots.get(s.rootId);
+      if (r && s.role === 'worker' && r.control !== 'cancelled') {
+        r.control = 'paused';
+        for (const id of s.taskIds) if (r.tasks.get(id)?.status === 'IN_PROGRESS' && !r.tasks.get(id)!.subtasks.length) setStatus(r, id, 'PENDING');
+        publish(r);
+      }
       return next;
     },
     'session.write': ({ sessionId, data }) => {
@@ -407,19 +468,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       r.options.isolation = 'worktree';
       r.tasks.set(id, { ...r.tasks.get(id)!, createdAt: Date.now() });
       r.git = newGitView(r);
-      const planner = spawnOrchestrator(r);
-      setTimeout(() => {
-        addEvent(r, { taskId: id, type: 'plan', message: `Plan ready: 2 groups${r.options.approvePlan ? '; it waits for approval' : ''}` });
-        addGroup(r, 'g1', 'Explore the code', 'architect', [['Map the modules involved', 'PENDING']]);
-        addGroup(r, 'g2', 'Make the change', 'worker', [['Implement', 'PENDING'], ['Add tests', 'PENDING']], ['g1']);
-        const ended: SessionInfo = { ...sessions.get(planner.id)!, status: 'exited', exitCode: 0, endedAt: Date.now() };
-        sessions.set(planner.id, ended);
-        log(planner.id, `${c('32;1', '✓ plan accepted:')} 2 group(s), 3 subtask(s)\r\n`);
-        emit('session.changed', ended);
-        r.awaitingApproval = !!r.options.approvePlan;
-        if (!r.awaitingApproval) startPlan(r);
-        publish(r);
-      }, 2500);
+      planAgain(r);
       emit('roots.changed', { roots: summaries() });
       return snapshot(r);
     },
@@ -434,6 +483,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
       return snapshot(r);
     },
     ...git,
+    ...control,
     'secrets.status': () => secretsStatus(),
     'secrets.setApiKey': ({ key }) => {
       apiKeyStored = key !== null;

@@ -197,10 +197,58 @@ async function tour(): Promise<void> {
   await empty.close();
 }
 
+/** Control of a request: the approval view (edit, re-plan), a paused request, cancel, the history search. */
+async function controls(): Promise<void> {
+  const page = await open('?mock=1');
+  await page.getByRole('button', { name: 'New request' }).click();
+  await page.getByLabel('What should the agents do?').fill('Add CSV export to the orders page');
+  await page.getByLabel('Approve the plan before it runs').check();
+  await page.getByLabel('What should the agents do?').press('Control+Enter');
+  const approval = page.getByRole('region', { name: 'Plan approval' });
+  await approval.waitFor();
+  await page.waitForTimeout(300);
+  await shot(page, '20-approval');
+  await approval.getByRole('button', { name: 'Edit…' }).click();
+  await page.getByLabel('Title of g2').fill('Make the change, behind a flag');
+  await shot(page, '21-plan-edit');
+  await page.getByRole('button', { name: 'Save the plan' }).click();
+  await approval.getByRole('button', { name: 'Re-plan with feedback…' }).waitFor();
+  await approval.getByRole('button', { name: 'Re-plan with feedback…' }).click();
+  await page.getByLabel('What should the planner do differently?').fill('Write the tests in a group of their own.');
+  await shot(page, '22-replan');
+  await page.getByRole('button', { name: 'Plan again' }).click();
+  await approval.getByText(/3 groups/).waitFor();
+  await shot(page, '23-replanned');
+  await approval.getByRole('button', { name: 'Reject…' }).click();
+  await shot(page, '23b-reject');
+  await page.getByRole('button', { name: 'Back' }).click();
+
+  await page.getByRole('button', { name: /Add billing/ }).click();
+  await page.getByRole('toolbar', { name: 'Request actions' }).waitFor();
+  await page.waitForTimeout(800);
+  await shot(page, '24-request-actions');
+  await page.getByRole('button', { name: 'Stop all' }).click();
+  await page.getByRole('region', { name: 'Request paused' }).waitFor();
+  await page.waitForTimeout(400);
+  await shot(page, '25-paused');
+  await page.getByRole('button', { name: 'Cancel…' }).click();
+  await page.getByRole('alertdialog', { name: 'Cancel the request' }).waitFor();
+  await shot(page, '26-cancel-confirm');
+  await page.getByRole('button', { name: 'Keep it' }).click();
+  await page.getByRole('searchbox', { name: 'Search requests' }).fill('login');
+  await shot(page, '27-history-search');
+  await page.close();
+}
+
 try {
-  // SHOTS=changes: only the Changes view.
-  if (process.env.SHOTS !== 'changes') await tour();
-  await changes();
+  // SHOTS=controls: only the control of a request.
+  if (process.env.SHOTS === 'controls') await controls();
+  else {
+    // SHOTS=changes: only the Changes view.
+    if (process.env.SHOTS !== 'changes') await tour();
+    await changes();
+    await controls();
+  }
 } finally {
   await browser.close();
   console.log(problems.length ? `\n${problems.length} console problems:\n${problems.join('\n')}` : '\nno console problems');

@@ -4,7 +4,7 @@ import { ApiError } from '../../preload/wire';
 import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
 import { FakeApi, deferred, manualScheduler, manualTimers, settle } from '../dev/test-utils';
 import { AppController } from './controller';
-import { createAppStore, selectAwaitingApproval } from './store';
+import { createAppStore, selectAwaitingApproval, selectRootControl } from './store';
 
 const settings: Settings = makeSettings({ defaultAgentProfile: 'claude', model: 'claude-x', maxTokens: 4096, maxTurns: 50, showOrchestrator: false, scrollback: 2000 });
 
@@ -147,6 +147,57 @@ describe('AppController', () => {
     await settle();
     expect(store.getState().connectionEpoch).toBe(1);
     expect(api.calls.map((c) => c.method).sort()).toEqual(['roots.list', 'secrets.status', 'settings.get', 'task.show', 'tree.get']);
+  });
+
+  it('pause, resume and cancel apply the fresh tree: the hold shows in the roots list', async () => {
+    const { api, store, controller, newer } = setup();
+    controller.start();
+    await settle();
+    api.handle('roots.pause', ({ rootId }) => ({ ...snapshotOf(newer, rootId), control: 'paused' }));
+    expect(await controller.pauseRoot('new', true)).toBe(true);
+    expect(api.callsOf('roots.pause')).toEqual([{ rootId: 'new', stop: true }]);
+    expect(selectRootControl(store.getState())).toBe('paused');
+    api.handle('roots.resume', ({ rootId }) => snapshotOf(newer, rootId));
+    await controller.resumeRoot('new');
+    expect(selectRootControl(store.getState())).toBeUndefined();
+    expect(store.getState().roots.find((r) => r.id === 'new')).not.toHaveProperty('control');
+    api.handle('roots.cancel', () => {
+      throw new ApiError('conflict', 'nope');
+    });
+    expect(await controller.cancelRoot('new')).toBe(false);
+    expect(store.getState().notices[0].message).toBe('Could not cancel the request: nope');
+  });
+
+  it('a plan edit the engine refuses comes back to the editor; reject and re-plan apply the tree', async () => {
+    const { api, store, controller, newer } = setup();
+    controller.start();
+    await settle();
+    api.handle('plan.edit', () => {
+      throw new ApiError('bad-request', 'invalid plan: dependency cycle: g1 → g2 → g1');
+    });
+    expect(await controller.editPlan('new', { groups: [] })).toEqual({ ok: false, error: 'invalid plan: dependency cycle: g1 → g2 → g1' });
+    expect(store.getState().notices).toEqual([]);
+    const rootOnly = new Map([['new', { ...newer.get('new')!, subtasks: [], status: 'FAILED' as const }]]);
+    api.handle('plan.reject', ({ rootId }) => snapshotOf(rootOnly, rootId));
+    await controller.rejectPlan('new', 'too big');
+    expect(api.callsOf('plan.reject')).toEqual([{ rootId: 'new', reason: 'too big' }]);
+    expect(store.getState().tasks.size).toBe(1);
+    api.handle('plan.replan', ({ rootId }) => snapshotOf(rootOnly, rootId));
+    await controller.replan('new', 'smaller groups');
+    expect(api.callsOf('plan.replan')).toEqual([{ rootId: 'new', feedback: 'smaller groups' }]);
+  });
+
+  it('deleting the request shown shows the newest remaining one', async () => {
+    const { api, store, controller, older } = setup();
+    controller.start();
+    await settle();
+    expect(store.getState().selectedRootId).toBe('new');
+    api.handle('roots.delete', ({ rootId }) => ({ ok: true, rootId }));
+    api.handle('roots.list', () => [summaryOf(older.get('old')!)]);
+    expect(await controller.deleteRoot('new')).toBe(true);
+    expect(store.getState().roots.map((r) => r.id)).toEqual(['old']);
+    expect(store.getState().selectedRootId).toBe('old');
+    expect(store.getState().loadedRootId).toBe('old');
   });
 
   it('approving a plan applies the answer: the request no longer waits', async () => {

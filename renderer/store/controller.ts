@@ -202,6 +202,91 @@ export class AppController {
     }
   }
 
+  /** Runs a command that answers with the fresh tree of the request; false (and a notice) when it failed. */
+  private async treeCommand<K extends 'plan.reject' | 'plan.replan' | 'roots.pause' | 'roots.resume' | 'roots.cancel'>(
+    method: K,
+    params: CommandParams<K>,
+    context: string,
+  ): Promise<boolean> {
+    try {
+      const snapshot = await this.api.call(method, params);
+      this.coalescer.flush();
+      this.store.getState().applySnapshot(snapshot);
+      return true;
+    } catch (error) {
+      this.report(context, error);
+      return false;
+    }
+  }
+
+  rejectPlan(rootId: string, reason?: string): Promise<boolean> {
+    return this.treeCommand('plan.reject', { rootId, reason }, 'Could not reject the plan');
+  }
+  replan(rootId: string, feedback: string): Promise<boolean> {
+    return this.treeCommand('plan.replan', { rootId, feedback }, 'Could not plan again');
+  }
+  pauseRoot(rootId: string, stop = false): Promise<boolean> {
+    return this.treeCommand('roots.pause', { rootId, stop }, 'Could not pause the request');
+  }
+  resumeRoot(rootId: string): Promise<boolean> {
+    return this.treeCommand('roots.resume', { rootId }, 'Could not resume the request');
+  }
+  cancelRoot(rootId: string): Promise<boolean> {
+    return this.treeCommand('roots.cancel', { rootId }, 'Could not cancel the request');
+  }
+
+  /** Replaces a waiting plan; the engine's validation message comes back to the editor on error. */
+  async editPlan(rootId: string, plan: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    try {
+      const snapshot = await this.api.call('plan.edit', { rootId, plan });
+      this.coalescer.flush();
+      this.store.getState().applySnapshot(snapshot);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  async renameRoot(rootId: string, title: string): Promise<boolean> {
+    try {
+      await this.api.call('roots.rename', { rootId, title });
+      await this.loadRoots();
+      return true;
+    } catch (error) {
+      this.report('Could not rename the request', error);
+      return false;
+    }
+  }
+
+  async archiveRoot(rootId: string, archived: boolean): Promise<boolean> {
+    try {
+      await this.api.call('roots.archive', { rootId, archived });
+      await this.loadRoots();
+      return true;
+    } catch (error) {
+      this.report(archived ? 'Could not archive the request' : 'Could not take the request out of the archive', error);
+      return false;
+    }
+  }
+
+  /** Deletes a request; when it was the one shown, the newest remaining one is shown instead. */
+  async deleteRoot(rootId: string): Promise<boolean> {
+    try {
+      await this.api.call('roots.delete', { rootId });
+    } catch (error) {
+      this.report('Could not delete the request', error);
+      return false;
+    }
+    await this.loadRoots();
+    const s = this.store.getState();
+    if (s.selectedRootId === rootId) {
+      const next = s.roots.find((r) => r.id !== rootId && !r.archived)?.id ?? null;
+      await this.selectRoot(next);
+      if (next === null) s.setComposing(true);
+    }
+    return true;
+  }
+
   async retryTask(taskId: string): Promise<void> {
     try {
       await this.api.call('task.retry', { id: taskId });

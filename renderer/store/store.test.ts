@@ -24,6 +24,13 @@ describe('snapshots and root selection', () => {
     expect(store.getState().loadedRootId).toBe('r');
   });
 
+  it('drops the tasks a change removed from under their parent (a plan edited or re-planned elsewhere)', () => {
+    const { store, tasks } = loadedStore();
+    const root = { ...tasks.get('r')!, subtasks: ['r-g2'] };
+    store.getState().applyEvents([{ event: 'tasks.changed', payload: { rootId: 'r', tasks: [root] } }]);
+    expect([...store.getState().tasks.keys()].sort()).toEqual(['r', 'r-g2', 'r-g2-s1', 'r-g2-s2']);
+  });
+
   it('selecting another root clears the tree until its snapshot arrives', () => {
     const { store } = loadedStore();
     store.getState().selectTask('r-g1');

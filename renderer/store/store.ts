@@ -2,7 +2,7 @@
 // no terminal bytes. Engine events are applied in batches (`applyEvents`, one `set` per frame).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EngineEvents, EventName, SecretsStatus, Settings, TaskDetail } from '../../preload/contract';
-import type { RequestGitView, RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
+import type { RequestControl, RequestGitView, RootOptions, RootSummary, SessionInfo, TaskView, TimelineEvent, TreeSnapshot } from '../../preload/model';
 import type { ConnectionState } from '../api/ws-client';
 import { isWithin, pathTo, type TreeFilter } from './tree';
 
@@ -77,6 +77,8 @@ export interface AppData {
   rootGit: RequestGitView | null;
   /** The loaded request runs in place: workers share the workspace. */
   isolationWarning: string | null;
+  /** The loaded request's plan summary (shown while the plan waits for approval). */
+  planSummary: string | null;
   treeError: string | null;
   tasks: ReadonlyMap<string, TaskView>;
   /** Bumped when the tree's shape changes (a task added, a task's subtasks changed), not on status changes. */
@@ -148,6 +150,7 @@ export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
     rootOptions: null,
     rootGit: null,
     isolationWarning: null,
+    planSummary: null,
     treeError: null,
     tasks: new Map(),
     treeShape: 0,
@@ -171,6 +174,14 @@ export function initialData(prefs: Partial<UiPrefs> = {}): AppData {
 
 const byNewest = (a: RootSummary, b: RootSummary) => b.createdAt - a.createdAt;
 
+/** A summary with the approval state and the hold of a newer snapshot. */
+function withHold(r: RootSummary, snapshot: TreeSnapshot): RootSummary {
+  const next: RootSummary = { ...r, awaitingApproval: snapshot.awaitingApproval };
+  if (snapshot.control) next.control = snapshot.control;
+  else delete next.control;
+  return next;
+}
+
 /** The root summary a snapshot implies (used until `roots.changed` confirms it). */
 export function summaryFromSnapshot(snapshot: TreeSnapshot): RootSummary | null {
   const root = snapshot.tasks.find((t) => t.id === snapshot.rootId);
@@ -183,7 +194,16 @@ export function summaryFromSnapshot(snapshot: TreeSnapshot): RootSummary | null 
     createdAt: root.createdAt,
     workspace: snapshot.options.workspace,
     awaitingApproval: snapshot.awaitingApproval,
+    ...(snapshot.control ? { control: snapshot.control } : {}),
+    ...(snapshot.archived ? { archived: true } : {}),
   };
+}
+
+/** A person's hold on the loaded request (paused or cancelled), kept in the roots list like the approval state. */
+export function selectRootControl(s: AppData): RequestControl | undefined {
+  if (!s.loadedRootId) return undefined;
+  for (const r of s.roots) if (r.id === s.loadedRootId) return r.control;
+  return undefined;
 }
 
 /** Whether the loaded request's plan waits for approval (the roots list is the one place this is kept). */
@@ -218,6 +238,8 @@ export function reduceEvents(state: AppData, batch: readonly StoreEvent[]): Part
         for (const t of changed) {
           const before = tasks.get(t.id);
           if (!before || !sameIds(before.subtasks, t.subtasks)) shapeChanged = true;
+          // Subtasks no longer listed were removed (a plan edited, re-planned or rejected): drop them.
+          if (before) for (const gone of before.subtasks) if (!t.subtasks.includes(gone)) dropTask(tasks, gone);
           tasks.set(t.id, t);
         }
         break;
@@ -286,6 +308,7 @@ function clearedRoot(): Partial<AppData> {
     rootOptions: null,
     rootGit: null,
     isolationWarning: null,
+    planSummary: null,
     tasks: new Map(),
     sessions: new Map(),
     selectedTaskId: null,
@@ -294,6 +317,14 @@ function clearedRoot(): Partial<AppData> {
     activeSessionId: null,
     focusedSessionId: null,
   };
+}
+
+/** Removes a task and everything below it from a map being built. */
+function dropTask(tasks: Map<string, TaskView>, id: string): void {
+  const t = tasks.get(id);
+  if (!t) return;
+  tasks.delete(id);
+  for (const c of t.subtasks) dropTask(tasks, c);
 }
 
 /** Sorts a timeline oldest first and keeps the newest MAX_TIMELINE events. */
@@ -330,9 +361,9 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
       const known = s.roots.find((r) => r.id === snapshot.rootId);
       const roots = !known
         ? [summaryFromSnapshot(snapshot)].filter((r): r is RootSummary => r !== null).concat(s.roots).sort(byNewest)
-        : known.awaitingApproval === snapshot.awaitingApproval
+        : known.awaitingApproval === snapshot.awaitingApproval && known.control === snapshot.control
           ? s.roots
-          : s.roots.map((r) => (r === known ? { ...r, awaitingApproval: snapshot.awaitingApproval } : r));
+          : s.roots.map((r) => (r === known ? withHold(r, snapshot) : r));
       const sameRoot = s.loadedRootId === snapshot.rootId;
       set({
         roots,
@@ -340,6 +371,7 @@ export function createAppStore(prefs: Partial<UiPrefs> = {}): AppStore {
         rootOptions: snapshot.options,
         rootGit: snapshot.git ?? null,
         isolationWarning: snapshot.isolationWarning ?? null,
+        planSummary: snapshot.planSummary ?? null,
         tasks: new Map(snapshot.tasks.map((t) => [t.id, t])),
         treeShape: s.treeShape + 1,
         sessions: new Map(snapshot.sessions.map((x) => [x.id, x])),

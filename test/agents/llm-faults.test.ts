@@ -84,7 +84,7 @@ describe('LLM faults with the built-in agent', { timeout: REAL_RUN_TIMEOUT_MS },
     expect(sessionLog(dataDir, orchestrator.id)).toContain('✗ the Anthropic API key was rejected (401: invalid x-api-key)');
   });
 
-  it('fails a worker without an API key with a reason that says what to set', async () => {
+  it('refuses a request for the built-in agent without an API key, saying what to set, before anything exists', async () => {
     const workspace = gitWorkspace();
     const dataDir = tmpDir();
     const planFile = path.join(dataDir, 'plan.json');
@@ -94,10 +94,9 @@ describe('LLM faults with the built-in agent', { timeout: REAL_RUN_TIMEOUT_MS },
       ANTHROPIC_AUTH_TOKEN: '',
       ANTHROPIC_BASE_URL: fake.url,
     });
-    expect(result.code).toBe(1);
-    const s1 = byPlanId(await treeOf(dataDir, rootIdOf(result))).get('s1')!;
-    expect(s1.status).toBe('FAILED');
-    expect(s1.result).toBe('no Anthropic API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) where Maestro starts, or choose another agent');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the agent (builtin) cannot run: it needs an Anthropic API key, and none is set or stored');
+    expect(fs.existsSync(path.join(dataDir, 'roots')) ? fs.readdirSync(path.join(dataDir, 'roots')) : []).toEqual([]);
     expect(fake.requests).toHaveLength(0);
   });
 });

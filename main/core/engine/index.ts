@@ -20,7 +20,8 @@ import { IntegrationQueue, workerExited } from './integration';
 import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './review';
 import { Journal } from './journal';
 import { Setup } from './setup';
-import { approvePlan, createRequest, submitPlan, type CreateParams } from './planning';
+import { approvePlan, createRequest, editPlan, rejectPlan, replan, submitPlan, type CreateParams } from './planning';
+import { archiveRequest, cancelRequest, deleteRequest, pauseRequest, renameRequest, resumeRequest, stopByPerson } from './control';
 import * as reports from './reports';
 import { recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
 import { guard, WriteHalt } from './halt';
@@ -231,6 +232,45 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return this.tree(rootId);
   }
 
+  rejectPlan(rootId: string, reason?: string): TreeSnapshot {
+    rejectPlan(this, rootId, reason);
+    return this.tree(rootId);
+  }
+  editPlan(rootId: string, plan: unknown): TreeSnapshot {
+    editPlan(this, rootId, plan);
+    return this.tree(rootId);
+  }
+  async replan(rootId: string, feedback: string): Promise<TreeSnapshot> {
+    await replan(this, rootId, feedback);
+    return this.tree(rootId);
+  }
+
+  // ---- control of a request and the history (control.ts) --------------------------------------------
+  async pauseRoot(rootId: string, stop = false): Promise<TreeSnapshot> {
+    await pauseRequest(this, this.requests.get(rootId), stop);
+    return this.tree(rootId);
+  }
+  resumeRoot(rootId: string): TreeSnapshot {
+    resumeRequest(this, this.requests.get(rootId));
+    return this.tree(rootId);
+  }
+  async cancelRoot(rootId: string): Promise<TreeSnapshot> {
+    await cancelRequest(this, this.requests.get(rootId));
+    return this.tree(rootId);
+  }
+  renameRoot(rootId: string, title: string): RootSummary {
+    return renameRequest(this, this.requests.get(rootId), title);
+  }
+  archiveRoot(rootId: string, archived: boolean): RootSummary {
+    return archiveRequest(this, this.requests.get(rootId), archived);
+  }
+  /** Deletes a request with nothing running: its branches and worktrees (worktree isolation), then its files. */
+  async deleteRoot(rootId: string): Promise<{ ok: true; rootId: string }> {
+    const state = this.requests.get(rootId);
+    await deleteRequest(this, state, () => this.discardRoot(rootId), () => this.store.removeRoot(rootId, state.sessions.keys()));
+    return { ok: true, rootId };
+  }
+
   // ---- reports (the worker contract) --------------------------------------------------------------
   // `by` is the reporting session, for the timeline.
   startTask(id: string, by?: string): TaskView {
@@ -313,8 +353,12 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
 
   // ---- sessions -----------------------------------------------------------------------------------
+  /** A person's Stop: the session ends, its unreported work goes back to PENDING and the request is paused. */
   async stopSession(sessionId: string): Promise<SessionInfo> {
-    await this.sessions.stop(sessionId);
+    const live = this.sessions.get(sessionId);
+    const state = live && this.requests.maybe(live.rootId);
+    if (live && state) await stopByPerson(this, state, live);
+    else await this.sessions.stop(sessionId);
     return this.session(sessionId);
   }
   writeSession(sessionId: string, data: string): void {

@@ -111,3 +111,17 @@ describe('the isolation of a new request', () => {
     await expect(call('roots.apply', { rootId: inPlace.rootId })).rejects.toThrow(/works in place in .* \(no git isolation\)/);
   });
 });
+
+describe('deleting a request in a git repository', () => {
+  it('deletes its branches with its files; the checkout stays as it was', async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    const before = snapshot(repo);
+    const e = engine();
+    const t = await create(e, repo);
+    expect(maestroBranches(repo)).toContain(t.git!.integrationBranch);
+    await e.deleteRoot(t.rootId);
+    expect(maestroBranches(repo)).toEqual([]);
+    expect(snapshot(repo)).toEqual(before);
+    expect(e.listRoots()).toEqual([]);
+  });
+});

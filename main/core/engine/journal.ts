@@ -86,17 +86,22 @@ export class Journal {
     recompute(state, this.host.activeTaskIds(rootId));
     const now = Date.now();
     const changed: Task[] = [];
+    const removed: string[] = [];
     for (const id of new Set(changedIds)) {
       const t = state.tasks.get(id);
-      if (!t) continue;
+      if (!t) {
+        if (!state.doc.tasks[id]) removed.push(id);
+        continue;
+      }
       t.updatedAt = now;
       changed.push(t);
     }
     const record: CommitRecord = {
       commit: ++state.doc.seq,
       tasks: changed,
-      meta: { planSummary: state.doc.planSummary, awaitingApproval: state.doc.awaitingApproval },
+      meta: { planSummary: state.doc.planSummary, awaitingApproval: state.doc.awaitingApproval, control: state.doc.control ?? null, archived: !!state.doc.archived },
     };
+    if (removed.length) record.removed = removed;
     // The git record is small but not free: it rides along only when it changed.
     const gitChanged = state.gitDirty;
     if (state.gitDirty && record.meta) {

@@ -5,12 +5,13 @@ import { ApiError } from '../../../preload/wire';
 import type { RootOptions } from '../../../preload/model';
 import { AGENT_PROFILES } from '../agents';
 import { inspectWorkspace, IsolationError, startRequest, type StartedRequest } from '../git';
+import type { Plan } from '../../../preload/contract';
 import { topologicalGroups, validatePlan, PlanValidationError } from '../plan';
 import { choosePlanner, chooseWorkerProfile } from '../../../preload/planner';
 import { agentNames } from '../skills';
 import { ROOT_SCHEMA_VERSION } from '../store';
 import { commit, type Core } from './core';
-import { addTask, firstLine, makeTask, newState, type RootState } from './state';
+import { addTask, firstLine, makeTask, newState, removeTask, type RootState } from './state';
 import { newTaskId } from '../ids';
 
 export interface CreateParams {
@@ -98,6 +99,8 @@ export async function createRequest(core: Core, params: CreateParams): Promise<s
   }
   const plan =
     params.plan === undefined ? undefined : validatePlan(params.plan, { knownAgents: knownAgents(core, workspace), profiles: planProfiles(core, options.agentCommand) });
+  const cannot = startProblem(core, options, plan);
+  if (cannot) throw new ApiError('bad-request', cannot);
   const rootId = newTaskId();
   const request = params.request.trim();
   const title = params.title?.trim() || firstLine(request);
@@ -122,16 +125,29 @@ export async function createRequest(core: Core, params: CreateParams): Promise<s
   commit(core, state, [rootId]);
   core.rootsChanged();
   if (plan) submitPlan(core, rootId, plan);
-  else if (options.plannerProfile) startPlanning(core, state);
-  else {
-    core.notice(
-      'error',
-      'Nothing can plan this request: add an Anthropic API key in Settings, choose Claude Code (or another agent CLI) as the agent, ' +
-        `or submit a plan (maestro plan submit --root ${rootId} plan.json)`,
-      rootId,
-    );
-  }
+  else startPlanning(core, state);
   return rootId;
+}
+
+/**
+ * Why a request could not start, checked before anything exists: nothing can plan it, its planner
+ * cannot run here, or the agent its workers run with cannot (a plan whose groups all name their own
+ * profile does not need the request's).
+ */
+function startProblem(core: Core, options: RootOptions, plan: { groups: Array<{ profile?: string }> } | undefined): string | undefined {
+  if (!plan) {
+    if (!options.plannerProfile) {
+      return (
+        'nothing can plan this request: add an Anthropic API key in Settings (or ANTHROPIC_API_KEY), choose an agent CLI such as Claude Code as the agent, ' +
+        'or give the plan with the request (maestro run --plan plan.json)'
+      );
+    }
+    const planner = core.profileProblem(options.plannerProfile, options.agentCommand);
+    if (planner) return `the planner (${options.plannerProfile}) cannot run: ${planner}`;
+  }
+  if (plan && plan.groups.every((g) => g.profile)) return undefined;
+  const worker = core.profileProblem(options.agentProfile, options.agentCommand);
+  return worker ? `the agent (${options.agentProfile}) cannot run: ${worker}` : undefined;
 }
 
 /** Validates a plan and creates its groups and subtasks under the root. Nothing is created from an invalid plan. */
@@ -139,17 +155,22 @@ export function submitPlan(core: Core, rootId: string, input: unknown): void {
   const state = core.requests.get(rootId);
   const root = state.tasks.get(rootId)!;
   if (root.subtasks.length) throw new ApiError('conflict', `request ${rootId} already has a plan`);
-  let plan;
-  try {
-    plan = validatePlan(input, { knownAgents: knownAgents(core, state.doc.options.workspace), profiles: planProfiles(core, state.doc.options.agentCommand) });
-  } catch (err) {
-    if (err instanceof PlanValidationError) {
-      core.journal.event(state, rootId, 'error', err.message, { data: { problems: err.problems } });
-      core.journal.flush(state);
-      throw new ApiError('bad-request', err.message);
-    }
-    throw err;
-  }
+  const plan = validateFor(core, state, input);
+  const created = createPlanTasks(core, state, plan);
+  if (state.doc.options.approvePlan) state.doc.awaitingApproval = true;
+  const waits = state.doc.awaitingApproval ? '; it waits for approval' : '';
+  core.journal.event(state, rootId, 'plan', `plan accepted: ${plan.groups.length} groups, ${created.length - plan.groups.length} subtasks${waits}`, {
+    data: { summary: plan.summary, groups: plan.groups.map((g) => ({ id: g.id, title: g.title, agent: g.agent, profile: g.profile, dependsOn: g.dependsOn })) },
+  });
+  core.activeRoots.add(rootId);
+  commit(core, state, [rootId, ...created]);
+  if (state.doc.awaitingApproval) core.rootsChanged();
+}
+
+/** Creates a valid plan's groups and subtasks under the root (plan order kept); returns the new ids. */
+function createPlanTasks(core: Core, state: RootState, plan: Plan): string[] {
+  const rootId = state.doc.rootId;
+  const root = state.tasks.get(rootId)!;
   const now = Date.now();
   const groupTaskIds = new Map(plan.groups.map((g) => [g.id, newTaskId()]));
   const created: string[] = [];
@@ -170,14 +191,21 @@ export function submitPlan(core: Core, rootId: string, input: unknown): void {
   // Keep the plan's order for the groups, not the topological one.
   root.subtasks = plan.groups.map((g) => groupTaskIds.get(g.id)!);
   state.doc.planSummary = plan.summary;
-  if (state.doc.options.approvePlan) state.doc.awaitingApproval = true;
-  const waits = state.doc.awaitingApproval ? '; it waits for approval' : '';
-  core.journal.event(state, rootId, 'plan', `plan accepted: ${plan.groups.length} groups, ${created.length - plan.groups.length} subtasks${waits}`, {
-    data: { summary: plan.summary, groups: plan.groups.map((g) => ({ id: g.id, title: g.title, agent: g.agent, profile: g.profile, dependsOn: g.dependsOn })) },
-  });
-  core.activeRoots.add(rootId);
-  commit(core, state, [rootId, ...created]);
-  if (state.doc.awaitingApproval) core.rootsChanged();
+  return created;
+}
+
+/** Validates a plan for a request as `plan.submit` does; a rejected plan is recorded in its timeline. */
+function validateFor(core: Core, state: RootState, input: unknown): Plan {
+  try {
+    return validatePlan(input, { knownAgents: knownAgents(core, state.doc.options.workspace), profiles: planProfiles(core, state.doc.options.agentCommand) });
+  } catch (err) {
+    if (err instanceof PlanValidationError) {
+      core.journal.event(state, state.doc.rootId, 'error', err.message, { data: { problems: err.problems } });
+      core.journal.flush(state);
+      throw new ApiError('bad-request', err.message);
+    }
+    throw err;
+  }
 }
 
 /** Lets a plan that waits for approval run. */
@@ -198,4 +226,65 @@ export function startPlanning(core: Core, state: RootState): void {
   core.journal.setStatus(state, root, 'IN_PROGRESS', `planning with the ${state.doc.options.plannerProfile} agent`);
   commit(core, state, [root.id]);
   core.startSession(state, root, 'orchestrator');
+}
+
+function waitingPlan(core: Core, rootId: string): RootState {
+  const state = core.requests.get(rootId);
+  if (!state.doc.awaitingApproval) throw new ApiError('conflict', `request ${rootId} has no plan waiting for approval`);
+  return state;
+}
+
+/** Removes the plan's groups and subtasks (a plan that never ran); returns the removed ids. */
+function dropPlan(state: RootState): string[] {
+  const root = state.tasks.get(state.doc.rootId)!;
+  const removed: string[] = [];
+  for (const g of [...root.subtasks]) removed.push(...removeTask(state, g));
+  state.doc.planSummary = undefined;
+  return removed;
+}
+
+/** Sends a waiting plan back: its tasks are dropped and the request fails with the reason (a retry plans again). */
+export function rejectPlan(core: Core, rootId: string, reason?: string): void {
+  const state = waitingPlan(core, rootId);
+  const root = state.tasks.get(rootId)!;
+  const removed = dropPlan(state);
+  state.doc.awaitingApproval = false;
+  const why = reason?.trim() ? `plan rejected: ${reason.trim()}` : 'plan rejected';
+  core.journal.setStatus(state, root, 'FAILED', why);
+  commit(core, state, [rootId, ...removed]);
+  core.rootsChanged();
+}
+
+/** Replaces a waiting plan by an edited one, validated as a submitted plan; it still waits for approval. */
+export function editPlan(core: Core, rootId: string, input: unknown): void {
+  const state = waitingPlan(core, rootId);
+  const plan = validateFor(core, state, input);
+  const removed = dropPlan(state);
+  const created = createPlanTasks(core, state, plan);
+  core.journal.event(state, rootId, 'plan', `plan edited: ${plan.groups.length} groups, ${created.length - plan.groups.length} subtasks; it waits for approval`, {
+    data: { summary: plan.summary, groups: plan.groups.map((g) => ({ id: g.id, title: g.title, agent: g.agent, profile: g.profile, dependsOn: g.dependsOn })) },
+  });
+  commit(core, state, [rootId, ...removed, ...created]);
+  core.rootsChanged();
+}
+
+/** Drops a waiting plan and plans again, with the person's feedback added to the request the planner reads. */
+export async function replan(core: Core, rootId: string, feedback: string): Promise<void> {
+  const state = waitingPlan(core, rootId);
+  const { plannerProfile, agentCommand } = state.doc.options;
+  if (!plannerProfile) throw new ApiError('conflict', `request ${rootId} has no planner (its plan was given): edit the plan or submit another`);
+  const problem = core.profileProblem(plannerProfile, agentCommand);
+  if (problem) throw new ApiError('conflict', `the planner (${plannerProfile}) cannot run: ${problem}`);
+  // An interactive planner still ending after its submission goes first (with the plan still there, its exit fails nothing).
+  await Promise.all(core.sessions.list(rootId).map((s) => core.sessions.stop(s.id)));
+  if (!state.doc.awaitingApproval) throw new ApiError('conflict', `request ${rootId} has no plan waiting for approval`);
+  const root = state.tasks.get(rootId)!;
+  const rounds = (root.description.match(/^## Feedback on an earlier plan/gm) ?? []).length;
+  root.description = `${root.description.trimEnd()}\n\n## Feedback on an earlier plan${rounds ? ` (${rounds + 1})` : ''}\n${feedback.trim()}\n`;
+  const removed = dropPlan(state);
+  state.doc.awaitingApproval = false;
+  core.journal.event(state, rootId, 'plan', `plan dropped: planning again with feedback: ${firstLine(feedback)}`, { data: { feedback } });
+  commit(core, state, [rootId, ...removed]);
+  core.rootsChanged();
+  startPlanning(core, state);
 }

@@ -104,6 +104,8 @@ export function recordUsage(core: Core, state: RootState, task: Task, u: UsageRe
 export function retry(core: Core, state: RootState, task: Task): CommandResults['task.retry'] {
   const rootId = state.doc.rootId;
   const root = state.tasks.get(rootId)!;
+  if (state.doc.control === 'cancelled') throw new ApiError('conflict', `request ${rootId} was cancelled: nothing of it runs again`);
+  if (state.doc.awaitingApproval) throw new ApiError('conflict', `request ${rootId} has a plan waiting for approval: approve, edit, re-plan or reject it`);
   const groups: Task[] = task.kind === 'root' ? root.subtasks.map((g) => state.tasks.get(g)!) : [groupOf(state, task)];
   const live = core.sessions.activeTaskIds(rootId);
   const reset: string[] = [];
@@ -142,9 +144,16 @@ export function retry(core: Core, state: RootState, task: Task): CommandResults[
     }
   }
   if (reset.length === 0) core.journal.event(state, task.id, 'retry', `carrying on: ${unfinished} unfinished subtask(s)`);
+  const resumed = state.doc.control === 'paused';
+  if (resumed) {
+    // A retry asks for the work to carry on: it ends a pause.
+    state.doc.control = undefined;
+    core.journal.event(state, rootId, 'notice', 'request resumed by a retry');
+  }
   core.activeRoots.add(rootId);
   state.settled = false;
   commit(core, state, reset.length ? reset : [task.id]);
+  if (resumed) core.rootsChanged();
   if (replan) {
     if (state.doc.options.plannerProfile) startPlanning(core, state);
     else core.notice('info', `request ${rootId} waits for its plan`, rootId);

@@ -48,6 +48,13 @@ describe('the scheduler', () => {
     ['a dependency whose merge is under way (busy) holds its dependents', request({ groups: [done('g1', { merged: false, busy: true }), group('g2', { dependsOn: ['g1'] })] }), [], []],
     ['once merged, the dependent starts', request({ groups: [done('g1'), group('g2', { dependsOn: ['g1'] })] }), ['r1/g2'], []],
     ['a merged group with a new subtask (a redo) runs again on its branch', request({ groups: [group('g1', { status: 'PENDING', merged: true }), group('g2', { dependsOn: ['g1'] })] }), ['r1/g1'], []],
+    // A person's hold on the request (roots.pause / roots.cancel).
+    ['a paused request starts nothing and waits for a resume (not settled)', request({ control: 'paused' }), [], []],
+    ['a paused request with nothing running is still not settled', request({ control: 'paused', groups: [done('g1'), group('g2')] }), [], []],
+    ['a paused request lets its running sessions finish', request({ control: 'paused', liveWorkers: 1, liveSessions: 1, groups: [group('g1', { live: true, status: 'IN_PROGRESS' }), group('g2')] }), [], []],
+    ['a cancelled request starts nothing and settles once nothing runs', request({ control: 'cancelled' }), [], ['r1']],
+    ['a cancelled request with a session still ending is not settled yet', request({ control: 'cancelled', liveSessions: 1, liveWorkers: 1, groups: [group('g1', { live: true })] }), [], []],
+    ['a paused request does not hold back another one', [request({ rootId: 'held', createdAt: 1, control: 'paused' }), request({ rootId: 'other', createdAt: 2 })], ['other/g1', 'other/g2'], []],
     ['older requests are served first', [request({ rootId: 'new', createdAt: 9 }), request({ rootId: 'old', createdAt: 2 })], ['old/g1', 'old/g2', 'new/g1', 'new/g2'], []],
   ];
   it.each(cases)('%s', (_what, input, start, settled) => {
@@ -70,6 +77,8 @@ describe('the scheduler', () => {
     expect(schedule([busy]).settled).toEqual([]);
     // all merged: settled
     expect(schedule([request({ groups: [done('g1'), done('g2')] })]).settled).toEqual(['r1']);
+    // a paused request still merges the work of its finished groups
+    expect(merges(request({ control: 'paused', groups: [done('g1', { merged: false }), group('g2', { dependsOn: ['g1'] })] }))).toEqual(['g1']);
     // in-place work is always "merged": nothing to merge
     expect(merges(request({ groups: [done('g1')] }))).toEqual([]);
   });

@@ -31,6 +31,8 @@ export interface RequestInput {
   rootId: string;
   createdAt: number;
   awaitingApproval: boolean;
+  /** A person paused the request (nothing new starts; it waits for a resume, unsettled) or cancelled it (nothing new starts; it settles once nothing runs). */
+  control?: 'paused' | 'cancelled';
   /** The orchestrator is at work (no plan yet, root IN_PROGRESS). */
   planning: boolean;
   settled: boolean;
@@ -69,6 +71,7 @@ export function schedule(requests: readonly RequestInput[]): Decision {
       waiting = true;
     }
     for (const g of r.groups) {
+      if (r.control) break;
       if (g.live || g.busy || g.status === 'COMPLETED' || g.stuck || !g.unfinished) continue;
       if (!g.dependsOn.every((d) => ready.has(d))) continue;
       if (r.budget && r.budget.spent >= r.budget.limit) {
@@ -82,6 +85,8 @@ export function schedule(requests: readonly RequestInput[]): Decision {
       out.start.push({ rootId: r.rootId, groupId: g.id });
       started++;
     }
+    // A paused request waits for a person, like a plan that waits for approval.
+    if (r.control === 'paused') continue;
     if (!started && !waiting && !r.liveSessions && !r.planning && !r.settled) out.settled.push(r.rootId);
   }
   return out;
@@ -101,6 +106,7 @@ export function gather(
     rootId,
     createdAt: root.createdAt,
     awaitingApproval: !!state.doc.awaitingApproval,
+    control: state.doc.control,
     planning: root.subtasks.length === 0 && root.status === 'IN_PROGRESS',
     settled: state.settled,
     concurrency: state.doc.options.concurrency ?? defaultConcurrency,

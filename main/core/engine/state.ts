@@ -2,7 +2,7 @@
 // tasks to requests, and how a request is read back from disk: the last snapshot, then the journal's
 // commits after it (see journal.ts). Loading here changes nothing on disk; recovery is the engine's.
 import { ApiError } from '../../../preload/wire';
-import type { SessionInfo, Task, TaskStatus, TimelineEvent } from '../../../preload/model';
+import type { RequestControl, SessionInfo, Task, TaskStatus, TimelineEvent } from '../../../preload/model';
 import { TASK_STATUSES } from '../../../preload/model';
 import { aggregateTree, isWithin, leavesOf, type Aggregate } from '../../../preload/tree';
 import { newTaskId } from '../ids';
@@ -22,6 +22,10 @@ export interface IntegrationRecord {
 export interface RequestDocument extends RootDocument {
   planSummary?: string;
   awaitingApproval?: boolean;
+  /** A person paused or cancelled the request (the scheduler starts nothing for it). */
+  control?: RequestControl;
+  /** Kept out of the default history list. */
+  archived?: boolean;
   /** Worktree isolation: the request's branches and worktrees (main/core/git), persisted by the engine. */
   git?: GitRequestRecord;
   integration?: IntegrationRecord;
@@ -54,6 +58,14 @@ export class Requests {
   add(state: RootState): void {
     this.roots.set(state.doc.rootId, state);
     for (const id of state.tasks.keys()) this.taskRoot.set(id, state.doc.rootId);
+  }
+
+  /** Forgets a request (deleted) and its tasks. */
+  remove(rootId: string): void {
+    const state = this.roots.get(rootId);
+    if (!state) return;
+    for (const id of state.tasks.keys()) this.taskRoot.delete(id);
+    this.roots.delete(rootId);
   }
 
   /** Indexes a task added to a request. */
@@ -135,7 +147,10 @@ export function readRequest(store: DataStore, doc: RequestDocument): RootState {
 function applyCommit(doc: RequestDocument, c: CommitRecord): void {
   for (const t of c.tasks ?? []) doc.tasks[t.id] = t;
   for (const s of c.sessions ?? []) doc.sessions[s.id] = s;
+  for (const id of c.removed ?? []) delete doc.tasks[id];
   if (c.meta) {
+    if ('control' in c.meta) doc.control = c.meta.control === 'paused' || c.meta.control === 'cancelled' ? c.meta.control : undefined;
+    if ('archived' in c.meta) doc.archived = c.meta.archived;
     if ('planSummary' in c.meta) doc.planSummary = c.meta.planSummary;
     if ('awaitingApproval' in c.meta) doc.awaitingApproval = c.meta.awaitingApproval;
     if (c.meta.git !== undefined) doc.git = c.meta.git as GitRequestRecord;
@@ -225,6 +240,20 @@ export function addTask(requests: Requests, state: RootState, task: Task): void 
   requests.index(task.id, state.doc.rootId);
   const parent = task.parentId ? state.tasks.get(task.parentId) : undefined;
   if (parent && !parent.subtasks.includes(task.id)) parent.subtasks.push(task.id);
+}
+
+/** Removes a task and everything below it (a plan that never ran); returns the removed ids. */
+export function removeTask(state: RootState, taskId: string): string[] {
+  const task = state.tasks.get(taskId);
+  if (!task) return [];
+  const out: string[] = [];
+  for (const c of [...task.subtasks]) out.push(...removeTask(state, c));
+  const parent = task.parentId ? state.tasks.get(task.parentId) : undefined;
+  if (parent) parent.subtasks = parent.subtasks.filter((c) => c !== taskId);
+  state.tasks.delete(taskId);
+  delete state.doc.tasks[taskId];
+  out.push(taskId);
+  return out;
 }
 
 export function nextPlanId(state: RootState): string {

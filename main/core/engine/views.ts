@@ -39,6 +39,9 @@ export function treeSnapshot(
   const git = gitView(state, activeTaskIds);
   if (git) snap.git = git;
   if (state.doc.isolationWarning) snap.isolationWarning = state.doc.isolationWarning;
+  if (state.doc.planSummary) snap.planSummary = state.doc.planSummary;
+  if (state.doc.control) snap.control = state.doc.control;
+  if (state.doc.archived) snap.archived = true;
   return snap;
 }
 
@@ -62,7 +65,7 @@ export function gitView(state: RootState, activeTaskIds: ReadonlySet<string>): R
 export function rootSummary(state: RootState): RootSummary {
   const root = state.tasks.get(state.doc.rootId)!;
   const agg = state.agg.get(root.id);
-  return {
+  const summary: RootSummary = {
     id: root.id,
     title: root.title,
     status: agg?.status ?? root.status,
@@ -71,6 +74,9 @@ export function rootSummary(state: RootState): RootSummary {
     workspace: state.doc.options.workspace,
     awaitingApproval: !!state.doc.awaitingApproval,
   };
+  if (state.doc.control) summary.control = state.doc.control;
+  if (state.doc.archived) summary.archived = true;
+  return summary;
 }
 
 export function listRoots(states: Iterable<RootState>): RootSummary[] {
