@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvents, EventName } from '../../preload/contract';
-import { WS_PATH, type ClientMessage, type ServerMessage } from '../../preload/wire';
+import { BINARY_FRAMES_PARAM, BINARY_FRAMES_VALUE, WS_PATH, encodeTerminalFrame, type ClientMessage, type ServerMessage } from '../../preload/wire';
 import { toApiError } from '../core/api/dispatcher';
 import type { Engine } from '../core/engine';
 import { ClientBridge } from '../core/api/bridge';
@@ -180,11 +180,16 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
 
   const clients = new Set<ClientBridge>();
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: http.IncomingMessage) => {
     const send = (m: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
-    const bridge = new ClientBridge(opts.engine, send);
+    // Terminal output as binary frames for clients that ask for them (`?frames=binary`), else JSON events.
+    const binary = requestUrl(req)?.searchParams.get(BINARY_FRAMES_PARAM) === BINARY_FRAMES_VALUE;
+    const sendTerminal = (sessionId: string, data: string) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeTerminalFrame(sessionId, data), { binary: true });
+    };
+    const bridge = new ClientBridge(opts.engine, send, binary ? sendTerminal : undefined);
     clients.add(bridge);
     ws.on('error', reportError);
     ws.on('message', async (raw) => {

@@ -11,7 +11,7 @@ import type { TerminalRouter } from './router';
 
 /** The part of an xterm Terminal this needs (lets tests use a fake). */
 export interface WritableTerminal {
-  write(data: string, callback?: () => void): void;
+  write(data: string | Uint8Array, callback?: () => void): void;
 }
 
 export interface TerminalConnection {
@@ -32,29 +32,30 @@ export function connectTerminal(opts: {
   const { api, router, sessionId, term } = opts;
   let disposed = false;
   let live = false;
-  let buffered: string[] = [];
+  let buffered: { data: string | Uint8Array; chars: number }[] = [];
   /** Chars handed to xterm whose parse callback has not fired yet. */
   let inFlight = 0;
 
-  const writeLive = (data: string) => {
-    inFlight += data.length;
+  // One write, one parse callback, one acknowledgement per batch.
+  const writeLive = (data: string | Uint8Array, chars: number) => {
+    inFlight += chars;
     term.write(data, () => {
       if (disposed) return;
-      inFlight -= data.length;
-      router.ack(sessionId, data.length);
+      inFlight -= chars;
+      router.ack(sessionId, chars);
     });
   };
 
-  const detach = router.attach(sessionId, (data) => {
-    if (live) writeLive(data);
-    else buffered.push(data);
+  const detach = router.attach(sessionId, (data, chars) => {
+    if (live) writeLive(data, chars);
+    else buffered.push({ data, chars });
   });
 
   const goLive = () => {
     if (disposed) return;
     const chunks = buffered;
     buffered = [];
-    for (const chunk of chunks) writeLive(chunk);
+    for (const chunk of chunks) writeLive(chunk.data, chunk.chars);
     live = true;
   };
 
@@ -80,7 +81,7 @@ export function connectTerminal(opts: {
       detach();
       void api.call('session.detach', { sessionId }).catch(() => {});
       // Whatever was received but will never be parsed still counts as consumed for flow control.
-      const pending = inFlight + buffered.reduce((n, c) => n + c.length, 0);
+      const pending = inFlight + buffered.reduce((n, c) => n + c.chars, 0);
       buffered = [];
       inFlight = 0;
       router.ack(sessionId, pending);

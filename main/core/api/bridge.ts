@@ -12,9 +12,14 @@ export class ClientBridge {
   private readonly attachments = new Map<string, Attachment>();
   private disposed = false;
 
+  /**
+   * `send` carries JSON messages. `sendTerminal`, when given, carries a session's output instead of
+   * `session.data` events (the browser client's binary frames, preload/wire.ts).
+   */
   constructor(
     private readonly engine: Engine,
     private readonly send: (m: ServerMessage) => void,
+    private readonly sendTerminal?: (sessionId: string, data: string) => void,
   ) {}
 
   /** Runs a command for this client (as the app: admin). */
@@ -34,7 +39,11 @@ export class ClientBridge {
     }
     // attach: a second attach of the same session replaces the first (a pane re-mounted).
     this.attachments.get(sessionId)?.detach();
-    const a = await this.engine.attachSession(sessionId, (data) => this.send({ t: 'event', event: 'session.data', payload: { sessionId, data } }));
+    const stream = this.sendTerminal;
+    const a = await this.engine.attachSession(
+      sessionId,
+      stream ? (data) => stream(sessionId, data) : (data) => this.send({ t: 'event', event: 'session.data', payload: { sessionId, data } }),
+    );
     if (this.disposed) {
       a.detach();
       throw new ApiError('conflict', 'the client disconnected');
