@@ -352,3 +352,24 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+describe('a pane holds at most MAX_QUEUED_CHARS in xterm', () => {
+  it('later batches wait for the parse, in order, and everything is acknowledged', async () => {
+    const { FakeApi } = await import('../dev/test-utils');
+    const { MAX_QUEUED_CHARS } = await import('../terminal/connect');
+    const api = new FakeApi({ 'session.ack': () => ({ ok: true }), 'session.attach': () => ({ data: '', restored: false, live: true }) });
+    const router = new TerminalRouter(api, 1);
+    router.start();
+    const term = new FakeTerm();
+    const conn = connectTerminal({ api, router, sessionId: 's', term });
+    await conn.ready;
+    const batch = 'x'.repeat(200 * 1024);
+    for (let i = 0; i < 5; i++) api.emit('session.data', { sessionId: 's', data: batch });
+    expect(term.written.length).toBe(Math.ceil(MAX_QUEUED_CHARS / batch.length)); // 3 × 200 KiB ≥ 512 KiB, then wait
+    term.parse();
+    expect(term.written.length).toBe(5);
+    term.parse();
+    const acked = (api.callsOf('session.ack') as { chars: number }[]).reduce((n, a) => n + a.chars, 0);
+    expect(acked).toBe(5 * batch.length);
+  });
+});

@@ -20,6 +20,9 @@ export interface TerminalConnection {
   dispose(): void;
 }
 
+/** At most this many chars handed to xterm and not parsed yet; later batches wait (xterm's guide: ≤ ~500 KB). */
+export const MAX_QUEUED_CHARS = 512 * 1024;
+
 /** Written after replayed output: what is above it was restored, not streamed live to this pane. */
 export const RESTORED_BANNER = '\r\n\x1b[2m── history restored ──\x1b[0m\r\n';
 
@@ -36,14 +39,31 @@ export function connectTerminal(opts: {
   /** Chars handed to xterm whose parse callback has not fired yet. */
   let inFlight = 0;
 
+  /** Live batches waiting for xterm to parse what it holds (it stays responsive below ~500 KB queued). */
+  let waiting: { data: string | Uint8Array; chars: number }[] = [];
+  let waitingChars = 0;
+
   // One write, one parse callback, one acknowledgement per batch.
-  const writeLive = (data: string | Uint8Array, chars: number) => {
+  const write = (data: string | Uint8Array, chars: number) => {
     inFlight += chars;
     term.write(data, () => {
       if (disposed) return;
       inFlight -= chars;
       router.ack(sessionId, chars);
+      while (waiting.length > 0 && inFlight < MAX_QUEUED_CHARS) {
+        const next = waiting.shift()!;
+        waitingChars -= next.chars;
+        write(next.data, next.chars);
+      }
     });
+  };
+  const writeLive = (data: string | Uint8Array, chars: number) => {
+    if (inFlight < MAX_QUEUED_CHARS && waiting.length === 0) {
+      write(data, chars);
+    } else {
+      waiting.push({ data, chars });
+      waitingChars += chars;
+    }
   };
 
   const detach = router.attach(sessionId, (data, chars) => {
@@ -81,8 +101,10 @@ export function connectTerminal(opts: {
       detach();
       void api.call('session.detach', { sessionId }).catch(() => {});
       // Whatever was received but will never be parsed still counts as consumed for flow control.
-      const pending = inFlight + buffered.reduce((n, c) => n + c.chars, 0);
+      const pending = inFlight + waitingChars + buffered.reduce((n, c) => n + c.chars, 0);
       buffered = [];
+      waiting = [];
+      waitingChars = 0;
       inFlight = 0;
       router.ack(sessionId, pending);
     },

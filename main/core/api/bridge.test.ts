@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTerminalFrame, encodeTerminalFrame, type ServerMessage } from '../../../preload/wire';
 import type { Engine } from '../engine';
-import { ClientBridge } from './bridge';
+import { BINARY_EXTRA_WINDOW, ClientBridge, WideWindow } from './bridge';
 
 function fakeEngine() {
   const streams: ((data: string) => void)[] = [];
@@ -27,7 +27,7 @@ describe('ClientBridge terminal streams', () => {
     expect(sent).toEqual([{ t: 'event', event: 'session.data', payload: { sessionId: 's1', data: 'héllo' } }]);
   });
 
-  it('sends output through the binary sender when there is one; acks still reach the attachment', async () => {
+  it('sends output through the binary sender when there is one, with a wider window', async () => {
     const { engine, streams, acks } = fakeEngine();
     const sent: ServerMessage[] = [];
     const frames: Uint8Array[] = [];
@@ -37,7 +37,37 @@ describe('ClientBridge terminal streams', () => {
     expect(sent).toEqual([]);
     const f = decodeTerminalFrame(frames[0]!)!;
     expect([f.sessionId, f.chars, new TextDecoder().decode(f.bytes)]).toEqual(['s1', 'héllo 🎉'.length, 'héllo 🎉']);
-    await bridge.call('session.ack', { sessionId: 's1', chars: f.chars });
+    // Within the binary client's wider window, the engine hears "acknowledged" at once …
     expect(acks).toEqual([f.chars]);
+    // … and beyond it only as the client acknowledges.
+    streams[0]!('x'.repeat(BINARY_EXTRA_WINDOW + 100));
+    expect(acks).toEqual([f.chars, BINARY_EXTRA_WINDOW - f.chars]);
+    await bridge.call('session.ack', { sessionId: 's1', chars: 500 });
+    expect(acks).toEqual([f.chars, BINARY_EXTRA_WINDOW - f.chars, 100 + f.chars]);
+  });
+});
+
+describe('WideWindow (a binary client\'s wider flow-control window)', () => {
+  it('acknowledges to the engine at once up to the extra window, then as the client acknowledges', () => {
+    const w = new WideWindow(100);
+    expect(w.sent(60)).toBe(60); // client holds 60 ≤ 100: the engine sees none unacknowledged
+    expect(w.sent(60)).toBe(40); // client holds 120: 20 stay with the engine
+    expect(w.sent(50)).toBe(0); // 170: 70 with the engine
+    expect(w.acked(30)).toBe(30); // 140: 40 with the engine
+    expect(w.acked(200)).toBe(40); // the client caught up (over-acknowledging is clamped)
+    expect(w.sent(10)).toBe(10);
+  });
+
+  it('every char sent is acknowledged to the engine exactly once when the client acknowledges all', () => {
+    const w = new WideWindow(1000);
+    let sent = 0;
+    let toEngine = 0;
+    for (let i = 1; i <= 200; i++) {
+      sent += 37 * i;
+      toEngine += w.sent(37 * i);
+      if (i % 3 === 0) toEngine += w.acked(37 * i * 2);
+    }
+    toEngine += w.acked(sent);
+    expect(toEngine).toBe(sent);
   });
 });
