@@ -9,6 +9,7 @@ import type * as NodePty from 'node-pty';
 import * as headless from '@xterm/headless';
 import type { Browser } from 'playwright-core';
 import { openBare, probeUrl, type BarePage, type ProbeMessage } from './lib/bare';
+import { summarizeCpuProfile, summarizeTrace } from './lib/profile';
 import { GATE, createRequest, makeWorkspace, planOf, release, runningSessions, whenReady, type TreeSnapshot } from './lib/scenario';
 import { startServe } from './lib/serve';
 import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, tmpDir, waitFor } from './lib/util';
@@ -56,6 +57,8 @@ export interface ThroughputResult {
   rows: number;
   /** CPU used during the pipeline run, % of one core, by process. */
   cpu: Record<string, number>;
+  /** With --profile: the engine's CPU profile and the page's trace, summarized (the run itself is slower then). */
+  profile?: { engine: ReturnType<typeof summarizeCpuProfile>; page: ReturnType<typeof summarizeTrace> };
 }
 
 const END = '@@BENCH-END@@';
@@ -76,12 +79,15 @@ export function expectedChars(line: string, bytes: number): number {
   return bytes + Math.floor(bytes / (line.length + 1)) + `\r\n${END}\r\n`.length;
 }
 
-export async function benchThroughput(bytes: number, log: (s: string) => void): Promise<ThroughputResult[]> {
+export async function benchThroughput(bytes: number, log: (s: string) => void, profileRoot?: string): Promise<ThroughputResult[]> {
   const results: ThroughputResult[] = [];
   const noBrowser = () => Promise.reject(new Error('the throughput figures run without Playwright'));
   for (const c of CASES) {
     log(`  ${c.name}, ${round(bytes / MB)} MB: the pipeline (Chromium without DevTools)…`);
-    const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser);
+    const profileDir = profileRoot && path.join(profileRoot, c.name.replace(/\W+/g, '-'));
+    const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser, profileDir);
+    const profile = profileDir ? { engine: summarizeCpuProfile(path.join(profileDir, 'engine')), page: summarizeTrace(path.join(profileDir, 'page-trace.json')) } : undefined;
+    if (profileDir) log(`    profiles in ${profileDir}`);
     log(`    ${round(pipeline.parsedMBs)} MB/s parsed, ${round(pipeline.screenMBs)} MB/s on screen (${pipeline.renderer}, ${pipeline.cols}×${pipeline.rows}, ${pipeline.transport}); raw node-pty…`);
     const raw = await rawPtyRun(c, bytes);
     log(`    ${round(raw.mbs)} MB/s; @xterm/headless…`);
@@ -107,6 +113,7 @@ export async function benchThroughput(bytes: number, log: (s: string) => void): 
       cols: pipeline.cols,
       rows: pipeline.rows,
       cpu: pipeline.cpu,
+      ...(profile ? { profile } : {}),
     });
   }
   return results;
@@ -147,8 +154,8 @@ export async function benchHarnessCheck(bytes: number, rounds: number, browser: 
 export type Harness = 'bare' | 'playwright';
 
 /** Opens an app URL with probe orders the chosen way; reports come back as ProbeMessages either way. */
-async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>): Promise<Pick<BarePage, 'next' | 'close'>> {
-  if (harness === 'bare') return openBare(url);
+async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>, traceFile?: string): Promise<Pick<BarePage, 'next' | 'close'>> {
+  if (harness === 'bare') return openBare(url, undefined, traceFile);
   const context = await (await browser()).newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
   const messages: ProbeMessage[] = [];
@@ -172,8 +179,8 @@ async function openProbePage(url: string, harness: Harness, browser: () => Promi
   };
 }
 
-export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Harness, browser: () => Promise<Browser>) {
-  const serve = await startServe();
+export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Harness, browser: () => Promise<Browser>, profileDir?: string) {
+  const serve = await startServe({ cpuProfDir: profileDir && path.join(profileDir, 'engine') });
   try {
     const { scrollback } = await serve.call<{ scrollback: number }>('settings.get');
     const ws = makeWorkspace({ tp: `${GATE}; ${command(c.line, bytes)}; exec sleep 600` });
@@ -182,7 +189,7 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
     const sessionId = session!.id;
     const chars = expectedChars(c.line, bytes);
     const orders = { mode: 'throughput', sessionId, chars, end: END, ackSlack: ACK_SLACK, prefs: { terminalLayout: 'grid', terminalHeight: 420 } };
-    const page = await openProbePage(probeUrl(serve.uiUrl, orders, tree.rootId), harness, browser);
+    const page = await openProbePage(probeUrl(serve.uiUrl, orders, tree.rootId), harness, browser, profileDir && path.join(profileDir, 'page-trace.json'));
     try {
       // The pane is attached once the ready line shows (live, or in the replay of a later attach).
       await whenReady(serve, sessionId);

@@ -39,10 +39,12 @@ process.on('exit', () => {
 });
 
 /** Opens `url` in a fresh headless Chromium (its own profile), without any DevTools client. */
-export function openBare(url: string, viewport = { width: 1600, height: 1000 }): BarePage {
+export function openBare(url: string, viewport = { width: 1600, height: 1000 }, traceFile?: string): BarePage {
   const profile = tmpDir('maestro-bench-chromium-');
   const args = [
     ...CHROMIUM_ARGS,
+    // A trace from startup needs no DevTools client; written when the browser shuts down.
+    ...(traceFile ? ['--trace-startup=devtools.timeline,toplevel,v8.execute,blink', `--trace-startup-file=${traceFile}`, '--trace-startup-duration=0'] : []),
     '--headless',
     `--user-data-dir=${profile}`,
     `--window-size=${viewport.width},${viewport.height}`,
