@@ -12,7 +12,7 @@ import { openBare, probeUrl, type BarePage, type ProbeMessage } from './lib/bare
 import { summarizeCpuProfile, summarizeTrace } from './lib/profile';
 import { GATE, createRequest, makeWorkspace, planOf, release, runningSessions, whenReady, type TreeSnapshot } from './lib/scenario';
 import { startServe } from './lib/serve';
-import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, tmpDir, waitFor } from './lib/util';
+import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, threadCpuMs, tmpDir, waitFor } from './lib/util';
 
 /** Parsed chars that may stay unacknowledged at the end: the renderer acknowledges in batches up to this size. */
 export const ACK_SLACK = 4999;
@@ -57,6 +57,8 @@ export interface ThroughputResult {
   rows: number;
   /** CPU used during the pipeline run, % of one core, by process. */
   cpu: Record<string, number>;
+  /** CPU of Chromium's renderer process by thread during the pipeline run, % of one core. */
+  rendererThreads: Record<string, number>;
   /** With --profile: the engine's CPU profile and the page's trace, summarized (the run itself is slower then). */
   profile?: { engine: ReturnType<typeof summarizeCpuProfile>; page: ReturnType<typeof summarizeTrace> };
 }
@@ -113,6 +115,7 @@ export async function benchThroughput(bytes: number, log: (s: string) => void, p
       cols: pipeline.cols,
       rows: pipeline.rows,
       cpu: pipeline.cpu,
+      rendererThreads: pipeline.rendererThreads,
       ...(profile ? { profile } : {}),
     });
   }
@@ -202,11 +205,21 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
       }, 'the pane to resize its session', 10_000);
       const procs = [{ pid: serve.pid, cmd: 'serve' }, ...descendants(process.pid).filter((p) => p.cmd.includes('chromium'))];
       const cpu0 = procs.map((p) => cpuMsOf(p.pid));
+      const renderers = procs.filter((p) => p.cmd.includes('--type=renderer'));
+      const threads0 = renderers.map((p) => threadCpuMs(p.pid));
       const t0 = nowMs();
       await release(serve, sessionId);
       const tParsed: number = (await page.next('parsed', 600_000)).at;
       const tVisible: number = (await page.next('visible', 600_000)).at ?? NaN;
       const elapsed = Math.max(tParsed, Number.isNaN(tVisible) ? 0 : tVisible) - t0;
+      // The renderer process by thread: the page's main thread, the WebSocket Worker, the compositor, IO, …
+      const rendererThreads: Record<string, number> = {};
+      renderers.forEach((p, i) => {
+        for (const [name, ms] of threadCpuMs(p.pid)) {
+          const pct = Math.round(((ms - (threads0[i]!.get(name) ?? 0)) / elapsed) * 100);
+          if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
+        }
+      });
       const cpu: Record<string, number> = {};
       procs.forEach((p, i) => {
         const kind = p.cmd === 'serve' ? 'maestro serve' : `chromium ${/--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser'}`;
@@ -222,6 +235,7 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
         rows: info.rows,
         scrollback,
         cpu,
+        rendererThreads,
       };
     } finally {
       await page.close();
