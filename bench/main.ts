@@ -33,7 +33,7 @@ interface Options {
   cliRuns: number;
   reports: number;
   writeDoc: boolean;
-  /** Record CPU profiles (engine) and a trace (page) of the throughput runs into this folder. */
+  /** Record the engine's CPU profiles of the throughput runs into this folder. */
   profile?: string;
 }
 
@@ -47,8 +47,8 @@ const USAGE = `usage: npm run bench -- [options]
   --scale-rate N        KB/s each of them writes (default 100)
   --tail-sessions N     fast-exiting workers in the tail run (default 100)
   --write-doc           put the results into docs/BENCHMARKS.md (between its result markers)
-  --profile DIR         throughput only: the engine's CPU profile (node --cpu-prof) and the page's Chromium
-                        trace (--trace-startup) into DIR, summarized in the results (slows the run down)`;
+  --profile DIR         throughput: the engine's CPU profile (node --cpu-prof) into DIR, summarized in the
+                        results (slows the run down)`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {

@@ -9,7 +9,7 @@ import type * as NodePty from 'node-pty';
 import * as headless from '@xterm/headless';
 import type { Browser } from 'playwright-core';
 import { openBare, probeUrl, type BarePage, type ProbeMessage } from './lib/bare';
-import { summarizeCpuProfile, summarizeTrace } from './lib/profile';
+import { summarizeCpuProfile } from './lib/profile';
 import { GATE, createRequest, makeWorkspace, planOf, release, runningSessions, whenReady, type TreeSnapshot } from './lib/scenario';
 import { startServe } from './lib/serve';
 import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, threadCpuMs, tmpDir, waitFor } from './lib/util';
@@ -59,8 +59,8 @@ export interface ThroughputResult {
   cpu: Record<string, number>;
   /** CPU of Chromium's renderer process by thread during the pipeline run, % of one core. */
   rendererThreads: Record<string, number>;
-  /** With --profile: the engine's CPU profile and the page's trace, summarized (the run itself is slower then). */
-  profile?: { engine: ReturnType<typeof summarizeCpuProfile>; page: ReturnType<typeof summarizeTrace> };
+  /** With --profile: the engine's CPU profile, summarized (the run itself is slower then). */
+  profile?: { engine: ReturnType<typeof summarizeCpuProfile> };
 }
 
 const END = '@@BENCH-END@@';
@@ -88,7 +88,7 @@ export async function benchThroughput(bytes: number, log: (s: string) => void, p
     log(`  ${c.name}, ${round(bytes / MB)} MB: the pipeline (Chromium without DevTools)…`);
     const profileDir = profileRoot && path.join(profileRoot, c.name.replace(/\W+/g, '-'));
     const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser, profileDir);
-    const profile = profileDir ? { engine: summarizeCpuProfile(path.join(profileDir, 'engine')), page: summarizeTrace(path.join(profileDir, 'page-trace.json')) } : undefined;
+    const profile = profileDir ? { engine: summarizeCpuProfile(path.join(profileDir, 'engine')) } : undefined;
     if (profileDir) log(`    profiles in ${profileDir}`);
     log(`    ${round(pipeline.parsedMBs)} MB/s parsed, ${round(pipeline.screenMBs)} MB/s on screen (${pipeline.renderer}, ${pipeline.cols}×${pipeline.rows}, ${pipeline.transport}); raw node-pty…`);
     const raw = await rawPtyRun(c, bytes);
@@ -157,8 +157,8 @@ export async function benchHarnessCheck(bytes: number, rounds: number, browser: 
 export type Harness = 'bare' | 'playwright';
 
 /** Opens an app URL with probe orders the chosen way; reports come back as ProbeMessages either way. */
-async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>, traceFile?: string): Promise<Pick<BarePage, 'next' | 'close'>> {
-  if (harness === 'bare') return openBare(url, undefined, traceFile);
+async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>): Promise<Pick<BarePage, 'next' | 'close'>> {
+  if (harness === 'bare') return openBare(url);
   const context = await (await browser()).newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
   const messages: ProbeMessage[] = [];
@@ -192,7 +192,7 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
     const sessionId = session!.id;
     const chars = expectedChars(c.line, bytes);
     const orders = { mode: 'throughput', sessionId, chars, end: END, ackSlack: ACK_SLACK, prefs: { terminalLayout: 'grid', terminalHeight: 420 } };
-    const page = await openProbePage(probeUrl(serve.uiUrl, orders, tree.rootId), harness, browser, profileDir && path.join(profileDir, 'page-trace.json'));
+    const page = await openProbePage(probeUrl(serve.uiUrl, orders, tree.rootId), harness, browser);
     try {
       // The pane is attached once the ready line shows (live, or in the replay of a later attach).
       await whenReady(serve, sessionId);

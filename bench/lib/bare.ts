@@ -4,7 +4,6 @@
 // gets its orders in its URL (`?bench=`, read by page-probe.js) and reports over the one channel left:
 // `console.log` lines, which `--enable-logging=stderr` prints on Chromium's stderr.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import { CHROMIUM_ARGS, CHROMIUM } from './browser';
 import { tmpDir } from './util';
 
@@ -40,12 +39,10 @@ process.on('exit', () => {
 });
 
 /** Opens `url` in a fresh headless Chromium (its own profile), without any DevTools client. */
-export function openBare(url: string, viewport = { width: 1600, height: 1000 }, traceFile?: string): BarePage {
+export function openBare(url: string, viewport = { width: 1600, height: 1000 }): BarePage {
   const profile = tmpDir('maestro-bench-chromium-');
   const args = [
     ...CHROMIUM_ARGS,
-    // A trace from startup needs no DevTools client; Chromium writes it once the duration is over.
-    ...(traceFile ? ['--trace-startup=devtools.timeline,toplevel,v8.execute', `--trace-startup-file=${traceFile}`, `--trace-startup-duration=${TRACE_SECONDS}`] : []),
     '--headless',
     `--user-data-dir=${profile}`,
     `--window-size=${viewport.width},${viewport.height}`,
@@ -111,9 +108,7 @@ export function openBare(url: string, viewport = { width: 1600, height: 1000 }, 
         });
       });
     },
-    async close() {
-      // The trace is written when its duration is over: wait for it (a run longer than that is cut off).
-      if (traceFile) await waitForFile(traceFile, (TRACE_SECONDS + 30) * 1000);
+    close() {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -125,20 +120,6 @@ export function openBare(url: string, viewport = { width: 1600, height: 1000 }, 
       });
     },
   };
-}
-
-/** Seconds of the startup trace (`--profile`): page load, set-up and a throughput run of ~50 MB. */
-const TRACE_SECONDS = 40;
-
-async function waitForFile(file: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let size = -1;
-  while (Date.now() < end) {
-    const now = fs.statSync(file, { throwIfNoEntry: false })?.size ?? -1;
-    if (now > 0 && now === size) return;
-    size = now;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 /** Chromium's version (`chromium --version`), without starting a browser session. */

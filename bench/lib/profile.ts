@@ -1,9 +1,8 @@
-// Where the time goes (`npm run bench -- --only throughput --profile`): the engine's V8 CPU profile
-// (`node --cpu-prof`, read as self time per function) and a Chromium trace of the page recorded from
-// startup (`--trace-startup`, no DevTools client), read as busy time per thread and per event.
+// Where the engine's time goes (`npm run bench -- --only throughput --profile DIR`): its V8 CPU profile
+// (`node --cpu-prof`), read as self time per function. (The page's side: CPU per renderer thread, which
+// every throughput run records from /proc.)
 import fs from 'node:fs';
 import path from 'node:path';
-
 
 export interface Hotspot {
   name: string;
@@ -35,56 +34,4 @@ export function summarizeCpuProfile(dir: string, n = 15): { totalMs: number; top
   });
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => ({ name, ms: Math.round(ms) }));
   return { totalMs: Math.round(total), top };
-}
-
-interface TraceEvent {
-  ph: string;
-  name: string;
-  cat: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  args?: { name?: string };
-}
-
-/**
- * Busy time per thread of the renderer processes (top-level tasks), and per event name on each
- * (devtools.timeline's FunctionCall, EventDispatch, Paint, …, nested events counted in their parent too).
- */
-export function summarizeTrace(file: string, n = 12): { threads: { thread: string; busyMs: number; top: Hotspot[] }[] } | null {
-  if (!fs.existsSync(file)) return null;
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(raw) ? raw : (raw.traceEvents ?? []);
-  const threadNames = new Map<string, string>();
-  const processNames = new Map<number, string>();
-  for (const e of events) {
-    if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
-    if (e.ph === 'M' && e.name === 'process_name') processNames.set(e.pid, e.args?.name ?? '');
-  }
-  const busy = new Map<string, number>();
-  const names = new Map<string, Map<string, number>>();
-  for (const e of events) {
-    if (e.ph !== 'X' || !e.dur) continue;
-    const key = `${e.pid}:${e.tid}`;
-    const thread = `${processNames.get(e.pid) ?? e.pid} / ${threadNames.get(key) ?? e.tid}`;
-    if (!/Renderer/.test(thread)) continue;
-    if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') busy.set(thread, (busy.get(thread) ?? 0) + e.dur / 1000);
-    else if (e.cat.includes('devtools.timeline')) {
-      const m = names.get(thread) ?? new Map<string, number>();
-      names.set(thread, m);
-      m.set(e.name, (m.get(e.name) ?? 0) + e.dur / 1000);
-    }
-  }
-  const threads = [...busy.entries()]
-    .filter(([, ms]) => ms > 50)
-    .sort((a, b) => b[1] - a[1])
-    .map(([thread, ms]) => ({
-      thread,
-      busyMs: Math.round(ms),
-      top: [...(names.get(thread) ?? new Map<string, number>()).entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, n)
-        .map(([name, t]) => ({ name, ms: Math.round(t) })),
-    }));
-  return { threads };
 }
