@@ -1,15 +1,21 @@
 // 1. Throughput: a PTY's output through the whole pipeline (PTY → batches → WebSocket → xterm in
 // headless Chromium, on screen), against (a) node-pty reading the same command in this process and
 // (b) @xterm/headless parsing the same bytes in Node.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as NodePty from 'node-pty';
 import * as headless from '@xterm/headless';
 import type { Browser } from 'playwright-core';
-import { openApp } from './lib/browser';
+import { openBare, probeUrl, type BarePage, type ProbeMessage } from './lib/bare';
+import { summarizeCpuProfile } from './lib/profile';
 import { GATE, createRequest, makeWorkspace, planOf, release, runningSessions, whenReady, type TreeSnapshot } from './lib/scenario';
 import { startServe } from './lib/serve';
-import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, tmpDir, waitFor } from './lib/util';
+import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, threadCpuMs, tmpDir, waitFor } from './lib/util';
+
+/** Parsed chars that may stay unacknowledged at the end: the renderer acknowledges in batches up to this size. */
+export const ACK_SLACK = 4999;
 
 const { Terminal } = ((headless as unknown as { default?: typeof headless }).default ?? headless) as typeof headless;
 
@@ -43,10 +49,18 @@ export interface ThroughputResult {
   ratioToRawPty: number;
   ratioToXtermAlone: number;
   renderer: 'dom' | 'webgl';
+  /** How the page received the stream (a WebSocket in a Worker, or on the page's main thread). */
+  transport: string;
+  /** Whether a DevTools client (Playwright) was attached to the measured pages: never, for these figures. */
+  devtoolsAttached: boolean;
   cols: number;
   rows: number;
   /** CPU used during the pipeline run, % of one core, by process. */
   cpu: Record<string, number>;
+  /** CPU of Chromium's renderer process by thread during the pipeline run, % of one core. */
+  rendererThreads: Record<string, number>;
+  /** With --profile: the engine's CPU profile, summarized (the run itself is slower then). */
+  profile?: { engine: ReturnType<typeof summarizeCpuProfile> };
 }
 
 const END = '@@BENCH-END@@';
@@ -67,17 +81,21 @@ export function expectedChars(line: string, bytes: number): number {
   return bytes + Math.floor(bytes / (line.length + 1)) + `\r\n${END}\r\n`.length;
 }
 
-export async function benchThroughput(browser: Browser, bytes: number, log: (s: string) => void): Promise<ThroughputResult[]> {
+export async function benchThroughput(bytes: number, log: (s: string) => void, profileRoot?: string): Promise<ThroughputResult[]> {
   const results: ThroughputResult[] = [];
+  const noBrowser = () => Promise.reject(new Error('the throughput figures run without Playwright'));
   for (const c of CASES) {
-    log(`  ${c.name}, ${round(bytes / MB)} MB: the pipeline…`);
-    const pipeline = await pipelineRun(browser, c, bytes);
-    log(`    ${round(pipeline.parsedMBs)} MB/s parsed, ${round(pipeline.screenMBs)} MB/s on screen (${pipeline.renderer}, ${pipeline.cols}×${pipeline.rows}); raw node-pty…`);
+    log(`  ${c.name}, ${round(bytes / MB)} MB: the pipeline (Chromium without DevTools)…`);
+    const profileDir = profileRoot && path.join(profileRoot, c.name.replace(/\W+/g, '-'));
+    const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser, profileDir);
+    const profile = profileDir ? { engine: summarizeCpuProfile(path.join(profileDir, 'engine')) } : undefined;
+    if (profileDir) log(`    profiles in ${profileDir}`);
+    log(`    ${round(pipeline.parsedMBs)} MB/s parsed, ${round(pipeline.screenMBs)} MB/s on screen (${pipeline.renderer}, ${pipeline.cols}×${pipeline.rows}, ${pipeline.transport}); raw node-pty…`);
     const raw = await rawPtyRun(c, bytes);
     log(`    ${round(raw.mbs)} MB/s; @xterm/headless…`);
     const parse = await headlessRun(c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
     log(`    ${round(parse.mbs)} MB/s; xterm.js alone in Chromium…`);
-    const alone = await xtermAloneRun(browser, c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
+    const alone = await xtermAloneRun(c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
     log(`    ${round(alone.mbs)} MB/s`);
     results.push({
       name: c.name,
@@ -92,52 +110,116 @@ export async function benchThroughput(browser: Browser, bytes: number, log: (s: 
       ratioToRawPty: round(pipeline.parsedMBs / raw.mbs, 2),
       ratioToXtermAlone: round(pipeline.parsedMBs / alone.mbs, 2),
       renderer: pipeline.renderer,
+      transport: pipeline.transport,
+      devtoolsAttached: false,
       cols: pipeline.cols,
       rows: pipeline.rows,
       cpu: pipeline.cpu,
+      rendererThreads: pipeline.rendererThreads,
+      ...(profile ? { profile } : {}),
     });
   }
   return results;
 }
 
-async function pipelineRun(browser: Browser, c: ThroughputCase, bytes: number) {
-  const serve = await startServe();
+export interface HarnessCheck {
+  name: string;
+  bytes: number;
+  /** MB/s parsed in the app page, started by the bench without any DevTools client, per round. */
+  bareMBs: number[];
+  /** The same page and probe, opened through Playwright (DevTools attached, network monitoring on). */
+  playwrightMBs: number[];
+  /** median(bare) / median(playwright). */
+  ratio: number;
+}
+
+/**
+ * The same variant (80-column lines through the whole pipeline, the same page and probe) opened with and
+ * without a DevTools client, alternating: shows what Playwright's attachment costs, and that the bare
+ * harness has nothing attached that could cost the same.
+ */
+export async function benchHarnessCheck(bytes: number, rounds: number, browser: () => Promise<Browser>, log: (s: string) => void): Promise<HarnessCheck> {
+  const c = CASES[1]!;
+  const bare: number[] = [];
+  const pw: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    for (const harness of ['bare', 'playwright'] as const) {
+      const r = await pipelineRun(c, bytes, harness, browser);
+      (harness === 'bare' ? bare : pw).push(round(r.parsedMBs));
+      log(`  round ${i + 1}, ${harness}: ${round(r.parsedMBs)} MB/s parsed`);
+    }
+  }
+  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
+  return { name: c.name, bytes, bareMBs: bare, playwrightMBs: pw, ratio: round(med(bare) / med(pw), 2) };
+}
+
+/** How the measured page is opened: by the bench without DevTools (bare), or through Playwright (DevTools attached). */
+export type Harness = 'bare' | 'playwright';
+
+/** Opens an app URL with probe orders the chosen way; reports come back as ProbeMessages either way. */
+async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>): Promise<Pick<BarePage, 'next' | 'close'>> {
+  if (harness === 'bare') return openBare(url);
+  const context = await (await browser()).newContext({ viewport: { width: 1600, height: 1000 } });
+  const page = await context.newPage();
+  const messages: ProbeMessage[] = [];
+  const waiters: { ev: string; resolve(m: ProbeMessage): void }[] = [];
+  page.on('console', (m) => {
+    const text = m.text();
+    if (!text.startsWith('MAESTRO-BENCH ')) return;
+    const msg = JSON.parse(text.slice('MAESTRO-BENCH '.length)) as ProbeMessage;
+    const w = waiters.findIndex((x) => x.ev === msg.ev);
+    if (w >= 0) waiters.splice(w, 1)[0]!.resolve(msg);
+    else messages.push(msg);
+  });
+  await page.goto(url);
+  return {
+    next: (ev) => {
+      const i = messages.findIndex((m) => m.ev === ev);
+      if (i >= 0) return Promise.resolve(messages.splice(i, 1)[0]!);
+      return new Promise((resolve) => waiters.push({ ev, resolve }));
+    },
+    close: () => context.close(),
+  };
+}
+
+export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Harness, browser: () => Promise<Browser>, profileDir?: string) {
+  const serve = await startServe({ cpuProfDir: profileDir && path.join(profileDir, 'engine') });
   try {
     const { scrollback } = await serve.call<{ scrollback: number }>('settings.get');
     const ws = makeWorkspace({ tp: `${GATE}; ${command(c.line, bytes)}; exec sleep 600` });
     const tree = await createRequest(serve, ws, planOf(['tp']));
     const [session] = await runningSessions(serve, tree.rootId, 1);
     const sessionId = session!.id;
-    const app = await openApp(browser, serve.uiUrl, { rootId: tree.rootId, prefs: { terminalLayout: 'grid', terminalHeight: 420 } });
+    const chars = expectedChars(c.line, bytes);
+    const orders = { mode: 'throughput', sessionId, chars, end: END, ackSlack: ACK_SLACK, prefs: { terminalLayout: 'grid', terminalHeight: 420 } };
+    const page = await openProbePage(probeUrl(serve.uiUrl, orders, tree.rootId), harness, browser);
     try {
-      const { page } = app;
       // The pane is attached once the ready line shows (live, or in the replay of a later attach).
       await whenReady(serve, sessionId);
-      await page.evaluate(() => (window as any).maestroBench.whenPaneShows('#ready'));
+      const ready = await page.next('ready');
       // The pane's fitted size reaches the PTY after a 100 ms debounce.
       const info = await waitFor(async () => {
         const t = await serve.call<TreeSnapshot>('tree.get', { rootId: tree.rootId });
         const s = t.sessions.find((x) => x.id === sessionId)!;
         return s.cols !== session!.cols || s.rows !== session!.rows ? s : null;
       }, 'the pane to resize its session', 10_000);
-      const renderer = (await page.evaluate(() => (document.querySelector('.term-pane .xterm-rows') ? 'dom' : 'webgl'))) as 'dom' | 'webgl';
-      const chars = expectedChars(c.line, bytes);
-      await page.evaluate(
-        ({ id, chars, end, dom }) => {
-          const b = (window as any).maestroBench;
-          // The router acknowledges in batches of 5000 chars: at most 4999 parsed chars stay unacknowledged.
-          b.parsed = b.whenAcked(id, b.acked(id) + chars - 4999);
-          b.visible = dom ? b.whenPaneShows(end) : Promise.resolve(NaN);
-        },
-        { id: sessionId, chars, end: END, dom: renderer === 'dom' },
-      );
       const procs = [{ pid: serve.pid, cmd: 'serve' }, ...descendants(process.pid).filter((p) => p.cmd.includes('chromium'))];
       const cpu0 = procs.map((p) => cpuMsOf(p.pid));
+      const renderers = procs.filter((p) => p.cmd.includes('--type=renderer'));
+      const threads0 = renderers.map((p) => threadCpuMs(p.pid));
       const t0 = nowMs();
       await release(serve, sessionId);
-      const tParsed: number = await page.evaluate(() => (window as any).maestroBench.parsed);
-      const tVisible: number = await page.evaluate(() => (window as any).maestroBench.visible);
+      const tParsed: number = (await page.next('parsed', 600_000)).at;
+      const tVisible: number = (await page.next('visible', 600_000)).at ?? NaN;
       const elapsed = Math.max(tParsed, Number.isNaN(tVisible) ? 0 : tVisible) - t0;
+      // The renderer process by thread: the page's main thread, the WebSocket Worker, the compositor, IO, …
+      const rendererThreads: Record<string, number> = {};
+      renderers.forEach((p, i) => {
+        for (const [name, ms] of threadCpuMs(p.pid)) {
+          const pct = Math.round(((ms - (threads0[i]!.get(name) ?? 0)) / elapsed) * 100);
+          if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
+        }
+      });
       const cpu: Record<string, number> = {};
       procs.forEach((p, i) => {
         const kind = p.cmd === 'serve' ? 'maestro serve' : `chromium ${/--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser'}`;
@@ -147,33 +229,49 @@ async function pipelineRun(browser: Browser, c: ThroughputCase, bytes: number) {
         parsedMBs: chars / MB / ((tParsed - t0) / 1000),
         screenMBs: chars / MB / ((tVisible - t0) / 1000),
         chars,
-        renderer,
+        renderer: ready.renderer as 'dom' | 'webgl',
+        transport: String(ready.transport),
         cols: info.cols,
         rows: info.rows,
         scrollback,
         cpu,
+        rendererThreads,
       };
     } finally {
-      await app.close();
+      await page.close();
     }
   } finally {
     await serve.stop();
   }
 }
 
-/** (c) xterm.js in a blank page of the same browser: the browser's own ceiling for this stream. */
-async function xtermAloneRun(browser: Browser, c: ThroughputCase, bytes: number, cols: number, rows: number, scrollback: number) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+/**
+ * (c) xterm.js in a blank page of the same Chromium (started the same way, no DevTools client), same
+ * size and renderer, the chars generated in the page: the browser's own ceiling for this stream.
+ */
+async function xtermAloneRun(c: ThroughputCase, bytes: number, cols: number, rows: number, scrollback: number) {
+  const dir = tmpDir('maestro-bench-alone-');
+  const xterm = path.join(REPO_ROOT, 'node_modules', '@xterm', 'xterm');
+  const html = path.join(dir, 'alone.html');
+  fs.writeFileSync(
+    html,
+    `<!doctype html><html><head><link rel="stylesheet" href="${pathToFileURL(path.join(xterm, 'css', 'xterm.css')).href}">
+<script src="${pathToFileURL(path.join(xterm, 'lib', 'xterm.js')).href}"></script>
+<script src="${pathToFileURL(path.join(REPO_ROOT, 'bench', 'lib', 'xterm-alone.js')).href}"></script></head>
+<body style="margin:0;background:#0f1117"><div id="term" style="width:1560px;height:420px"></div>
+<script>
+const o = JSON.parse(new URLSearchParams(location.search).get('bench'));
+window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.stringify({ ev: 'done', ...r })), (e) => console.log('MAESTRO-BENCH ' + JSON.stringify({ ev: 'page-error', message: String(e) })));
+</script></body></html>`,
+  );
+  const url = new URL(pathToFileURL(html).href);
+  url.searchParams.set('bench', JSON.stringify({ line: c.line, bytes, cols, rows, options: { ...PANE_OPTIONS, scrollback } }));
+  const page = openBare(url.toString());
   try {
-    const page = await context.newPage();
-    await page.setContent('<!doctype html><html><body style="margin:0;background:#0f1117"><div id="term" style="width:1560px;height:420px"></div></body></html>');
-    await page.addStyleTag({ path: path.join(REPO_ROOT, 'node_modules', '@xterm', 'xterm', 'css', 'xterm.css') });
-    await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules', '@xterm', 'xterm', 'lib', 'xterm.js') });
-    await page.addScriptTag({ path: path.join(REPO_ROOT, 'bench', 'lib', 'xterm-alone.js') });
-    const r = await page.evaluate((o) => (window as any).benchXtermAlone(o), { line: c.line, bytes, cols, rows, options: { ...PANE_OPTIONS, scrollback } });
+    const r = await page.next('done', 600_000);
     return { mbs: r.chars / MB / (r.ms / 1000) };
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 

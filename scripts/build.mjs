@@ -1,4 +1,5 @@
-// Builds the Node-side bundles with esbuild: the CLI (fast start: one file, lazy chunks), the Electron
+// Builds the Node-side bundles with esbuild: the CLI (the launcher's CommonJS entry for the report
+// commands, then the ESM entry with lazy chunks), the Electron
 // main process and the preload. The renderer is built by Vite (`vite build`).
 // Usage: node scripts/build.mjs [cli] [electron]   (no argument: all)
 import { build } from 'esbuild';
@@ -32,8 +33,20 @@ if (all || targets.has('cli')) {
     banner,
     metafile: true,
   });
+  // The launcher's entry: the report commands as one CommonJS file, falling back to maestro.js (fast-entry.ts).
+  const fast = await build({
+    ...common,
+    entryPoints: { maestro: 'main/cli/fast-entry.ts' },
+    outfile: 'dist/cli/maestro.cjs',
+    format: 'cjs',
+    sourcemap: false,
+    // import.meta.url of the modules it bundles (main/core/paths.ts) is this file's URL.
+    define: { ...common.define, 'import.meta.url': '__maestroFileUrl' },
+    banner: { js: "const __maestroFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+    metafile: true,
+  });
   // Remove chunks of earlier builds only after the new ones are written: a CLI running meanwhile keeps working.
-  const keep = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)));
+  const keep = new Set([...Object.keys(result.metafile.outputs), ...Object.keys(fast.metafile.outputs)].map((f) => path.resolve(f)));
   for (const dir of ['dist/cli', 'dist/cli/chunks']) {
     for (const name of readdirSync(dir)) {
       const f = path.resolve(dir, name);

@@ -6,7 +6,7 @@ import { REPO_ROOT, descendants, pssOf, rssOf } from './util';
 const PAGE_HELPERS = path.join(REPO_ROOT, 'bench', 'lib', 'page-helpers.js');
 
 export const CHROMIUM = process.env.MAESTRO_BENCH_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -20,7 +20,7 @@ const ARGS = [
 ];
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
 export interface AppPage {

@@ -25,7 +25,13 @@ export function buildApp(): AppBuild {
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'maestro-bench-build', private: true, type: 'module' }));
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   fs.symlinkSync(path.join(REPO_ROOT, 'skills'), path.join(root, 'skills'), 'dir');
-  if (!fs.existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) throw new Error('the renderer build produced no index.html');
+  const index = path.join(root, 'dist', 'renderer', 'index.html');
+  if (!fs.existsSync(index)) throw new Error('the renderer build produced no index.html');
+  // The page probe (page-probe.js, inert without `?bench=` orders) runs before the app's own script.
+  fs.copyFileSync(path.join(REPO_ROOT, 'bench', 'lib', 'page-probe.js'), path.join(root, 'dist', 'renderer', 'bench-probe.js'));
+  const html = fs.readFileSync(index, 'utf8');
+  if (!html.includes('<title>')) throw new Error('the renderer build has no <title> to put the probe after');
+  fs.writeFileSync(index, html.replace('<title>', '<script src="/bench-probe.js"></script>\n    <title>'));
   return { root, cli: path.join(root, 'dist', 'cli', 'maestro.js') };
 }
 

@@ -114,24 +114,46 @@
     }
   };
 
+  // The WebSocket may live in a Worker (renderer/api/terminal-worker.ts): its text frames reach the page as
+  // string messages of the Worker, its calls leave as strings posted to it.
+  if (typeof window.Worker === 'function') {
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => {
+          if (typeof e.data !== 'string') return;
+          const m = /^\{"t":"event","event":"([\w.]+)"/.exec(e.data);
+          if (m) bench.arrivals[m[1]] = now();
+        });
+      }
+      postMessage(data, ...rest) {
+        sawCall(data);
+        return super.postMessage(data, ...rest);
+      }
+    };
+  }
+
   // Flow-control acknowledgements the page sends (`session.ack` calls): "acked" means xterm parsed it.
   const acked = new Map();
   const ackWaiters = [];
   const send = NativeWebSocket.prototype.send;
-  NativeWebSocket.prototype.send = function (data) {
-    if (typeof data === 'string' && data.includes('"session.ack"')) {
-      try {
-        const msg = JSON.parse(data);
-        const id = msg.params.sessionId;
-        acked.set(id, (acked.get(id) || 0) + msg.params.chars);
-        for (const w of ackWaiters.splice(0)) {
-          if ((acked.get(w.id) || 0) >= w.chars) w.resolve(now());
-          else ackWaiters.push(w);
-        }
-      } catch {
-        // not a call of ours to interpret
+  function sawCall(data) {
+    if (typeof data !== 'string' || !data.includes('"session.ack"')) return;
+    try {
+      const msg = JSON.parse(data);
+      const id = msg.params.sessionId;
+      acked.set(id, (acked.get(id) || 0) + msg.params.chars);
+      for (const w of ackWaiters.splice(0)) {
+        if ((acked.get(w.id) || 0) >= w.chars) w.resolve(now());
+        else ackWaiters.push(w);
       }
+    } catch {
+      // not a call of ours to interpret
     }
+  }
+  NativeWebSocket.prototype.send = function (data) {
+    sawCall(data);
     return send.call(this, data);
   };
   /** Chars of a session the page has acknowledged so far. */

@@ -43,6 +43,8 @@ export interface ServeOptions {
   probeMs?: number;
   /** Settings written before the start (e.g. concurrency). */
   settings?: Record<string, unknown>;
+  /** Record a V8 CPU profile of the process into this folder (`node --cpu-prof`), written as it exits. */
+  cpuProfDir?: string;
 }
 
 /** Servers still running; killed if this process ends early (a crash, Ctrl-C), so none is left behind. */
@@ -61,7 +63,10 @@ export async function startServe(opts: ServeOptions = {}): Promise<Serve> {
   }
   const probeFile = path.join(dataDir, 'probe.jsonl');
   fs.rmSync(probeFile, { force: true });
-  const args = [...(opts.probe ? ['--import', pathToFileURL(PROBE).href] : []), app.cli, 'serve', '--port', '0', '--data-dir', dataDir];
+  const args = [
+    ...(opts.probe ? ['--import', pathToFileURL(PROBE).href] : []),
+    ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []),
+    app.cli, 'serve', '--port', '0', '--data-dir', dataDir];
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('MAESTRO_')) delete env[k];
   env.MAESTRO_APP_ROOT = app.root;

@@ -10,9 +10,12 @@ let inst: Instance;
 let ids: Map<string, string>;
 let dataDir: string;
 
-function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string) {
+/** The session launcher's entry: the report commands as one CommonJS file (main/cli/fast-entry.ts). */
+const LAUNCHER_CLI = path.join(path.dirname(CLI), 'maestro.cjs');
+
+function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string, entry = CLI) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [entry, ...args], {
       env: cliEnv({ MAESTRO_DATA_DIR: dataDir, ...env }),
     });
     let stdout = '';
@@ -141,6 +144,40 @@ describe('maestro CLI forgiving forms', () => {
     const p = await cli(['plan', 'submit', bad, '--root', ids.get('root')!], asApp());
     expect(p.code).toBe(1);
     expect(p.stderr).toMatch(/already has a plan/);
+  });
+});
+
+describe('the launcher entry (maestro.cjs) and the full CLI', () => {
+  it('answer the report commands alike', async () => {
+    const id = ids.get('s5')!;
+    const both = async (args: string[]) => [await cli(args, asApp(), undefined, LAUNCHER_CLI), await cli(args, asApp())];
+    for (const args of [
+      ['task', 'block', id, '--reason', 'waits for a review'],
+      ['task', 'start', id, '--json'],
+      ['task', 'log', id, 'half', 'way'],
+      ['task', 'complete', id, '--summary', 'done', '--json'],
+      ['task', 'start', 'task-doesnotexist'],
+      ['task', 'log'],
+    ]) {
+      const [launcher, full] = await both(args);
+      expect(launcher.code, `${args.join(' ')}: ${launcher.stderr}`).toBe(full.code);
+      // A log answers with its sequence number, the only thing that differs between two calls.
+      const same = (s: string) => s.replace(/\b(seq|#)\s*\d+/g, '$1 N').replace(/"(seq|updatedAt|startedAt|endedAt)":\s*("[^"]*"|\d+)/g, '"$1":_');
+      expect(same(launcher.stdout)).toBe(same(full.stdout));
+      expect(launcher.stderr).toBe(full.stderr);
+    }
+  });
+
+  it('hands every other command to the full CLI', async () => {
+    const args = ['task', 'show', ids.get('s5')!, '--json'];
+    const [launcher, full] = [await cli(args, asApp(), undefined, LAUNCHER_CLI), await cli(args, asApp())];
+    expect(launcher.code, launcher.stderr).toBe(0);
+    expect(launcher.stdout).toContain(ids.get('s5')!);
+    expect(() => JSON.parse(launcher.stdout)).not.toThrow();
+    expect(launcher.stdout).toBe(full.stdout);
+    const help = [await cli(['--help'], {}, undefined, LAUNCHER_CLI), await cli(['--help'])];
+    expect(help[0]!.stdout).toContain('Usage: maestro');
+    expect(help[0]!.stdout).toBe(help[1]!.stdout);
   });
 });
 

@@ -59,8 +59,11 @@ export function cliEntry(envPath = process.env.PATH ?? ''): { node: string; args
   const root = appRoot();
   if (process.versions.electron && path.basename(root) === 'app.asar') return packagedCliEntry(root, envPath);
   const env: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
-  const bundle = path.join(root, 'dist', 'cli', 'maestro.js');
-  if (fs.existsSync(bundle)) return { node: process.execPath, args: [bundle], env };
+  // The report commands run from one small CommonJS file that hands anything else to the full ESM CLI.
+  for (const name of ['maestro.cjs', 'maestro.js']) {
+    const bundle = path.join(root, 'dist', 'cli', name);
+    if (fs.existsSync(bundle)) return { node: process.execPath, args: [bundle], env };
+  }
   return {
     node: process.execPath,
     args: ['--import', 'tsx', path.join(root, 'main', 'cli', 'index.ts')],

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvents, EventName } from '../../preload/contract';
-import { WS_PATH, type ClientMessage, type ServerMessage } from '../../preload/wire';
+import { BINARY_FRAMES_PARAM, BINARY_FRAMES_VALUE, TERMINAL_FRAME, WS_PATH, type ClientMessage, type ServerMessage } from '../../preload/wire';
 import { toApiError } from '../core/api/dispatcher';
 import type { Engine } from '../core/engine';
 import { ClientBridge } from '../core/api/bridge';
@@ -68,6 +68,22 @@ function refuseSocket(socket: Duplex, status: number, reason: string): void {
   const text = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
   socket.destroy();
+}
+
+/**
+ * A session's batch as a binary frame (the layout of preload/wire.ts `encodeTerminalFrame`), written with
+ * Node's own UTF-8 encoder straight into one buffer of the exact size.
+ */
+export function terminalFrame(sessionId: string, data: string): Buffer {
+  const idBytes = Buffer.byteLength(sessionId);
+  if (idBytes > 255) throw new Error('a session id longer than 255 bytes cannot be framed');
+  const frame = Buffer.allocUnsafe(6 + idBytes + Buffer.byteLength(data));
+  frame[0] = TERMINAL_FRAME;
+  frame.writeUInt32LE(data.length, 1);
+  frame[5] = idBytes;
+  frame.write(sessionId, 6, 'utf8');
+  frame.write(data, 6 + idBytes, 'utf8');
+  return frame;
 }
 
 /** The request's URL, or null when it cannot be parsed (e.g. `GET http://[/`). */
@@ -166,11 +182,16 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
 
   const clients = new Set<ClientBridge>();
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: http.IncomingMessage) => {
     const send = (m: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
-    const bridge = new ClientBridge(opts.engine, send);
+    // Terminal output as binary frames for clients that ask for them (`?frames=binary`), else JSON events.
+    const binary = requestUrl(req)?.searchParams.get(BINARY_FRAMES_PARAM) === BINARY_FRAMES_VALUE;
+    const sendTerminal = (sessionId: string, data: string) => {
+      if (ws.readyState === ws.OPEN) ws.send(terminalFrame(sessionId, data), { binary: true });
+    };
+    const bridge = new ClientBridge(opts.engine, send, binary ? sendTerminal : undefined);
     clients.add(bridge);
     ws.on('error', reportError);
     ws.on('message', async (raw) => {

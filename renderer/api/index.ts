@@ -1,7 +1,8 @@
 // Picks the transport: Electron's preload bridge (`window.maestro`) or the browser-mode WebSocket.
 import type { MaestroApi } from '../../preload/contract';
-import { WS_PATH } from '../../preload/wire';
-import { WsApi, type ConnectionAware } from './ws-client';
+import { BINARY_FRAMES_PARAM, BINARY_FRAMES_VALUE, WS_PATH } from '../../preload/wire';
+import { socketFactory, type WorkerLike } from './worker-socket';
+import { WsApi, type ConnectionAware, type SocketLike } from './ws-client';
 
 declare global {
   interface Window {
@@ -68,9 +69,16 @@ export function getApi(): MaestroApi & Partial<ConnectionAware> {
     storage = null;
   }
   const token = resolveToken(window.location, storage);
-  const url = webSocketUrl(window.location.href, token);
+  const url = new URL(webSocketUrl(window.location.href, token));
+  // Terminal output as binary frames; the socket itself in a dedicated Worker when Workers work.
+  url.searchParams.set(BINARY_FRAMES_PARAM, BINARY_FRAMES_VALUE);
   dropTokenFromAddressBar();
-  api = new WsApi({ url });
+  const createWorker =
+    typeof Worker === 'function'
+      ? () => new Worker(new URL('./terminal-worker.ts', import.meta.url), { type: 'module', name: 'maestro-websocket' }) as unknown as WorkerLike
+      : undefined;
+  const createSocket = socketFactory({ createWorker, createWebSocket: (u) => new WebSocket(u) as unknown as SocketLike });
+  api = new WsApi({ url: url.toString(), createSocket });
   return api;
 }
 

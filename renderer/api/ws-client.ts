@@ -7,7 +7,16 @@
 //   the app can re-fetch its state after a reconnect.
 // - A close with code 4401 or 1008 (policy violation) means the token was refused: no reconnect.
 import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi } from '../../preload/contract';
-import { ApiError, type ClientMessage, type ServerMessage } from '../../preload/wire';
+import { ApiError, decodeTerminalFrame, type ClientMessage, type ServerMessage } from '../../preload/wire';
+import type { TerminalBatch } from './worker-core';
+
+/** A session's output as bytes (binary frames), with the UTF-16 chars they decode to (the unit of acks). */
+export type TerminalDataListener = (sessionId: string, data: Uint8Array, chars: number) => void;
+
+/** An API whose terminal output arrives as bytes rather than `session.data` events. */
+export interface TerminalSource {
+  onTerminalData(listener: TerminalDataListener): () => void;
+}
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
 
@@ -26,6 +35,8 @@ export interface ConnectionAware {
 /** The subset of the DOM WebSocket this client uses (lets tests pass a fake). */
 export interface SocketLike {
   readonly readyState: number;
+  /** Set to 'arraybuffer' when present: binary frames (terminal output) then arrive as ArrayBuffers. */
+  binaryType?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: unknown) => void) | null;
@@ -63,13 +74,14 @@ interface Pending {
 
 type AnyListener = (payload: never) => void;
 
-export class WsApi implements MaestroApi, ConnectionAware {
+export class WsApi implements MaestroApi, ConnectionAware, TerminalSource {
   private socket: SocketLike | null = null;
   private nextId = 1;
   private readonly inFlight = new Map<number, Pending>();
   private queue: { message: ClientMessage; pending: Pending }[] = [];
   private readonly listeners = new Map<EventName, Set<AnyListener>>();
   private readonly connectionListeners = new Set<(info: ConnectionInfo) => void>();
+  private readonly terminalListeners = new Set<TerminalDataListener>();
   private attempt = 0;
   private everOpened = false;
   private retryTimer: unknown = null;
@@ -126,6 +138,14 @@ export class WsApi implements MaestroApi, ConnectionAware {
     };
   }
 
+  /** Terminal output of binary frames (the socket in a Worker, or on this thread with `?frames=binary`). */
+  onTerminalData(listener: TerminalDataListener): () => void {
+    this.terminalListeners.add(listener);
+    return () => {
+      this.terminalListeners.delete(listener);
+    };
+  }
+
   onConnection(listener: (info: ConnectionInfo) => void): () => void {
     this.connectionListeners.add(listener);
     return () => {
@@ -158,6 +178,7 @@ export class WsApi implements MaestroApi, ConnectionAware {
       return;
     }
     this.socket = socket;
+    if ('binaryType' in socket) socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       if (this.socket !== socket) return;
       const reconnected = this.everOpened;
@@ -222,6 +243,17 @@ export class WsApi implements MaestroApi, ConnectionAware {
   }
 
   private handleMessage(raw: unknown): void {
+    if (raw instanceof ArrayBuffer) {
+      const frame = decodeTerminalFrame(raw);
+      if (frame) this.terminalData(frame.sessionId, frame.bytes, frame.chars);
+      else console.warn('maestro: ignoring a binary message that is not a terminal frame');
+      return;
+    }
+    if (raw && typeof raw === 'object' && (raw as TerminalBatch).t === 'data') {
+      const b = raw as TerminalBatch;
+      this.terminalData(b.sessionId, b.bytes, b.chars);
+      return;
+    }
     let msg: ServerMessage;
     try {
       msg = JSON.parse(String(raw)) as ServerMessage;
@@ -254,6 +286,16 @@ export class WsApi implements MaestroApi, ConnectionAware {
       }
       default:
         console.warn('maestro: ignoring an unknown message', (msg as { t?: unknown }).t);
+    }
+  }
+
+  private terminalData(sessionId: string, data: Uint8Array, chars: number): void {
+    for (const l of [...this.terminalListeners]) {
+      try {
+        l(sessionId, data, chars);
+      } catch (error) {
+        console.error('maestro: a terminal data listener threw', error);
+      }
     }
   }
 

@@ -11,7 +11,7 @@ import type { TerminalRouter } from './router';
 
 /** The part of an xterm Terminal this needs (lets tests use a fake). */
 export interface WritableTerminal {
-  write(data: string, callback?: () => void): void;
+  write(data: string | Uint8Array, callback?: () => void): void;
 }
 
 export interface TerminalConnection {
@@ -19,6 +19,9 @@ export interface TerminalConnection {
   readonly ready: Promise<void>;
   dispose(): void;
 }
+
+/** At most this many chars handed to xterm and not parsed yet; later batches wait (xterm's guide: ≤ ~500 KB). */
+export const MAX_QUEUED_CHARS = 512 * 1024;
 
 /**
  * Written after replayed output: what is above it was restored, not streamed live to this page. A pane
@@ -36,29 +39,47 @@ export function connectTerminal(opts: {
   const { api, router, sessionId, term } = opts;
   let disposed = false;
   let live = false;
-  let buffered: string[] = [];
+  let buffered: { data: string | Uint8Array; chars: number }[] = [];
   /** Chars handed to xterm whose parse callback has not fired yet. */
   let inFlight = 0;
 
-  const writeLive = (data: string) => {
-    inFlight += data.length;
+  /** Live batches waiting for xterm to parse what it holds (it stays responsive below ~500 KB queued). */
+  let waiting: { data: string | Uint8Array; chars: number }[] = [];
+  let waitingChars = 0;
+
+  // One write, one parse callback, one acknowledgement per batch.
+  const write = (data: string | Uint8Array, chars: number) => {
+    inFlight += chars;
     term.write(data, () => {
       if (disposed) return;
-      inFlight -= data.length;
-      router.ack(sessionId, data.length);
+      inFlight -= chars;
+      router.ack(sessionId, chars);
+      while (waiting.length > 0 && inFlight < MAX_QUEUED_CHARS) {
+        const next = waiting.shift()!;
+        waitingChars -= next.chars;
+        write(next.data, next.chars);
+      }
     });
   };
+  const writeLive = (data: string | Uint8Array, chars: number) => {
+    if (inFlight < MAX_QUEUED_CHARS && waiting.length === 0) {
+      write(data, chars);
+    } else {
+      waiting.push({ data, chars });
+      waitingChars += chars;
+    }
+  };
 
-  const detach = router.attach(sessionId, (data) => {
-    if (live) writeLive(data);
-    else buffered.push(data);
+  const detach = router.attach(sessionId, (data, chars) => {
+    if (live) writeLive(data, chars);
+    else buffered.push({ data, chars });
   });
 
   const goLive = () => {
     if (disposed) return;
     const chunks = buffered;
     buffered = [];
-    for (const chunk of chunks) writeLive(chunk);
+    for (const chunk of chunks) writeLive(chunk.data, chunk.chars);
     live = true;
   };
 
@@ -85,8 +106,10 @@ export function connectTerminal(opts: {
       detach();
       void api.call('session.detach', { sessionId }).catch(() => {});
       // Whatever was received but will never be parsed still counts as consumed for flow control.
-      const pending = inFlight + buffered.reduce((n, c) => n + c.length, 0);
+      const pending = inFlight + waitingChars + buffered.reduce((n, c) => n + c.chars, 0);
       buffered = [];
+      waiting = [];
+      waitingChars = 0;
       inFlight = 0;
       router.ack(sessionId, pending);
     },

@@ -1,11 +1,18 @@
-// Terminal bytes never enter the store: `session.data` events go straight to the sink (an xterm
-// instance) registered for that session. Flow control: the engine pauses a PTY when too many chars are
+// Terminal bytes never enter the store: a session's output goes straight to the sink (an xterm
+// instance) registered for that session — `session.data` events (Electron IPC), or byte batches when the
+// API delivers binary frames (browser mode: WsApi.onTerminalData, from the WebSocket Worker). Flow control: the engine pauses a PTY when too many chars are
 // unacknowledged, so every char received must eventually be acknowledged with `session.ack` —
 // by the pane once xterm has parsed it, or here at once when no pane shows the session (the engine
 // keeps the log; a pane opened later replays it).
 import type { MaestroApi } from '../../preload/contract';
+import type { TerminalSource } from '../api/ws-client';
 
-export type TerminalSink = (data: string) => void;
+/** Receives a session's output: text, or UTF-8 bytes; `chars` is what to acknowledge once parsed. */
+export type TerminalSink = (data: string | Uint8Array, chars: number) => void;
+
+function isTerminalSource(api: unknown): api is TerminalSource {
+  return typeof (api as Partial<TerminalSource>).onTerminalData === 'function';
+}
 
 /** Chars acknowledged per `session.ack` call. Must stay ≤ the engine's low watermark. */
 export const ACK_BATCH_CHARS = 5000;
@@ -16,6 +23,7 @@ export class TerminalRouter {
   /** Sessions whose live output a pane of this page has shown (see connect.ts: no "history restored" again). */
   private readonly shownLive = new Set<string>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeBytes: (() => void) | null = null;
 
   constructor(
     private readonly api: MaestroApi,
@@ -26,13 +34,18 @@ export class TerminalRouter {
 
   /** Starts routing `session.data` events. Returns a function that stops it. */
   start(): () => void {
-    this.unsubscribe ??= this.api.on('session.data', ({ sessionId, data }) => this.route(sessionId, data));
+    this.unsubscribe ??= this.api.on('session.data', ({ sessionId, data }) => {
+      if (typeof data === 'string') this.route(sessionId, data, data.length);
+    });
+    if (isTerminalSource(this.api)) this.unsubscribeBytes ??= this.api.onTerminalData((sessionId, data, chars) => this.route(sessionId, data, chars));
     return () => this.stop();
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeBytes?.();
+    this.unsubscribeBytes = null;
   }
 
   /**
@@ -78,18 +91,18 @@ export class TerminalRouter {
     this.unacked.delete(sessionId);
   }
 
-  private route(sessionId: string, data: string): void {
-    if (typeof data !== 'string' || data.length === 0) return;
+  private route(sessionId: string, data: string | Uint8Array, chars: number): void {
+    if (data.length === 0) return;
     const sink = this.sinks.get(sessionId);
     if (!sink) {
-      this.ack(sessionId, data.length);
+      this.ack(sessionId, chars);
       return;
     }
     try {
-      sink(data);
+      sink(data, chars);
     } catch (error) {
       console.error('maestro: a terminal sink threw', error);
-      this.ack(sessionId, data.length);
+      this.ack(sessionId, chars);
     }
   }
 }

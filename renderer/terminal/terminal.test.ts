@@ -31,7 +31,7 @@ describe('TerminalRouter', () => {
   it('sends data to the attached sink only', () => {
     const { api, router } = setup();
     const a: string[] = [];
-    const detach = router.attach('a', (d) => a.push(d));
+    const detach = router.attach('a', (d) => a.push(d as string));
     api.emit('session.data', { sessionId: 'a', data: 'hello' });
     api.emit('session.data', { sessionId: 'b', data: 'other' });
     detach();
@@ -56,8 +56,8 @@ describe('TerminalRouter', () => {
     const { api, router } = setup();
     const first: string[] = [];
     const second: string[] = [];
-    const detachFirst = router.attach('s', (d) => first.push(d));
-    router.attach('s', (d) => second.push(d));
+    const detachFirst = router.attach('s', (d) => first.push(d as string));
+    router.attach('s', (d) => second.push(d as string));
     detachFirst();
     api.emit('session.data', { sessionId: 's', data: 'x' });
     expect(first).toEqual([]);

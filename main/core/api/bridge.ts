@@ -8,15 +8,62 @@ import { dispatch } from './dispatcher';
 
 const STREAM_COMMANDS = new Set<string>(['session.attach', 'session.detach', 'session.ack']);
 
+/**
+ * Chars a binary client may hold unacknowledged beyond the engine's own window (256 KiB high watermark,
+ * main/core/terminal): about 1 MiB in all, so a batch in flight, one being parsed and the acks' round
+ * trip through the Worker overlap instead of taking turns.
+ */
+export const BINARY_EXTRA_WINDOW = 768 * 1024;
+
+/**
+ * Widens the engine's flow-control window for one client by `extra` chars: the engine is told "acknowledged"
+ * at once for output while the client holds at most `extra` unacknowledged chars, and only as the client
+ * acknowledges beyond that. The engine then pauses the PTY when the client holds extra + its high watermark.
+ */
+export class WideWindow {
+  /** Sent to the client and not acknowledged by it. */
+  private outstanding = 0;
+  /** Sent and not yet acknowledged to the engine. */
+  private engineUnacked = 0;
+
+  constructor(private readonly extra: number) {}
+
+  /** `chars` went to the client; returns the chars to acknowledge to the engine now. */
+  sent(chars: number): number {
+    this.outstanding += chars;
+    this.engineUnacked += chars;
+    return this.release();
+  }
+
+  /** The client acknowledged `chars`; returns the chars to acknowledge to the engine now. */
+  acked(chars: number): number {
+    this.outstanding = Math.max(0, this.outstanding - chars);
+    return this.release();
+  }
+
+  private release(): number {
+    const keep = Math.max(0, this.outstanding - this.extra);
+    const give = this.engineUnacked - keep;
+    if (give <= 0) return 0;
+    this.engineUnacked = keep;
+    return give;
+  }
+}
+
 export class ClientBridge {
   private readonly attachments = new Map<string, Attachment>();
   /** Bumped by every attach and detach of a session: an attach that was overtaken while it waited is dropped. */
   private readonly generation = new Map<string, number>();
   private disposed = false;
 
+  /**
+   * `send` carries JSON messages. `sendTerminal`, when given, carries a session's output instead of
+   * `session.data` events (the browser client's binary frames, preload/wire.ts).
+   */
   constructor(
     private readonly engine: Engine,
     private readonly send: (m: ServerMessage) => void,
+    private readonly sendTerminal?: (sessionId: string, data: string) => void,
   ) {}
 
   /** Runs a command for this client (as the app: admin). */
@@ -38,7 +85,35 @@ export class ClientBridge {
     }
     // attach: a second attach of the same session replaces the first (a pane re-mounted).
     this.attachments.get(sessionId)?.detach();
-    const a = await this.engine.attachSession(sessionId, (data) => this.send({ t: 'event', event: 'session.data', payload: { sessionId, data } }));
+    const stream = this.sendTerminal;
+    if (!stream) {
+      const a = await this.engine.attachSession(sessionId, (data) => this.send({ t: 'event', event: 'session.data', payload: { sessionId, data } }));
+      return this.keep(sessionId, gen, a);
+    }
+    // Binary clients acknowledge per batch of up to 256 KiB: widen their window (see WideWindow).
+    const win = new WideWindow(BINARY_EXTRA_WINDOW);
+    let engineSide: Attachment | null = null;
+    let owed = 0;
+    const a = await this.engine.attachSession(sessionId, (data) => {
+      stream(sessionId, data);
+      owed += win.sent(data.length);
+      if (engineSide && owed > 0) {
+        engineSide.ack(owed);
+        owed = 0;
+      }
+    });
+    engineSide = a;
+    if (owed > 0) a.ack(owed);
+    return this.keep(sessionId, gen, {
+      ...a,
+      ack: (chars) => {
+        const give = win.acked(chars);
+        if (give > 0) a.ack(give);
+      },
+    });
+  }
+
+  private keep(sessionId: string, gen: number, a: Attachment): { data: string; restored: boolean; live: boolean } {
     if (this.disposed) {
       a.detach();
       throw new ApiError('conflict', 'the client disconnected');

@@ -1,0 +1,156 @@
+// Loaded by the bench's private build of the app (bench/lib/build.ts adds it to index.html, before the
+// app's own script) and inert unless the page URL carries `?bench=<json>` orders. It measures inside the
+// page and reports with `console.log('MAESTRO-BENCH {json}')`, which Chromium prints on its stderr when
+// started by the bench (bench/lib/bare.ts): no DevTools client is needed, so none copies the page's
+// WebSocket frames. Plain browser JavaScript; times are `performance.timeOrigin + performance.now()`,
+// comparable with the bench process's clock. It observes the DOM and the acknowledgements the page
+// sends (over its WebSocket, or to the Worker that holds the WebSocket); it changes nothing in the app.
+(() => {
+  let orders;
+  try {
+    orders = JSON.parse(new URLSearchParams(location.search).get('bench') || 'null');
+  } catch {
+    orders = null;
+  }
+  if (!orders) return;
+  const now = () => performance.timeOrigin + performance.now();
+  const report = (msg) => console.log(`MAESTRO-BENCH ${JSON.stringify({ ...msg, at: msg.at ?? now() })}`);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  if (orders.prefs) localStorage.setItem('maestro.ui', JSON.stringify(orders.prefs));
+  window.addEventListener('error', (e) => report({ ev: 'page-error', message: String(e.message) }));
+
+  function whenDom(predicate) {
+    return new Promise((resolve) => {
+      if (predicate()) return resolve(now());
+      const obs = new MutationObserver(() => {
+        if (!predicate()) return;
+        obs.disconnect();
+        resolve(now());
+      });
+      obs.observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+  }
+  function pane(title) {
+    return title ? document.querySelector(`section[aria-label="Terminal: ${CSS.escape(title)}"]`) : document;
+  }
+  function paneText(title) {
+    const p = pane(title);
+    if (!p) return '';
+    return [...p.querySelectorAll('.xterm-rows')].map((r) => r.textContent).join('\n');
+  }
+  const whenPaneShows = (text, title) => whenDom(() => paneText(title).includes(text));
+
+  // Flow-control acknowledgements ("parsed by xterm"), whichever way the page sends them.
+  const acked = new Map();
+  const ackWaiters = [];
+  function sawOutgoing(data) {
+    if (typeof data !== 'string' || !data.includes('"session.ack"')) return;
+    try {
+      const msg = JSON.parse(data);
+      const id = msg.params.sessionId;
+      acked.set(id, (acked.get(id) || 0) + msg.params.chars);
+      for (const w of ackWaiters.splice(0)) {
+        if ((acked.get(w.id) || 0) >= w.chars) w.resolve(now());
+        else ackWaiters.push(w);
+      }
+    } catch {
+      // not a call of ours to interpret
+    }
+  }
+  const wsSend = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    sawOutgoing(data);
+    return wsSend.call(this, data);
+  };
+  // Which transport the app chose: a WebSocket in a Worker, or on this thread.
+  let transport = 'websocket on the main thread';
+  if (typeof Worker === 'function') {
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        transport = 'websocket in a worker';
+      }
+    };
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (data, ...rest) {
+      sawOutgoing(data);
+      return post.call(this, data, ...rest);
+    };
+  }
+  const ackedOf = (id) => acked.get(id) || 0;
+  const whenAcked = (id, chars) =>
+    new Promise((resolve) => {
+      if (ackedOf(id) >= chars) resolve(now());
+      else ackWaiters.push({ id, chars, resolve });
+    });
+
+  async function throughput(o) {
+    await whenPaneShows('#ready');
+    const renderer = document.querySelector('.term-pane .xterm-rows') ? 'dom' : 'webgl';
+    // The router acknowledges in batches: at most `ackSlack` parsed chars stay unacknowledged at the end.
+    const parsed = whenAcked(o.sessionId, ackedOf(o.sessionId) + o.chars - o.ackSlack);
+    const visible = renderer === 'dom' ? whenPaneShows(o.end) : Promise.resolve(NaN);
+    report({ ev: 'ready', renderer, transport: transport });
+    report({ ev: 'parsed', at: await parsed });
+    report({ ev: 'visible', at: await visible });
+  }
+
+  /** One key into xterm's input element, as the keyboard would send it (xterm takes `key` on keydown). */
+  function press(textarea, key) {
+    const init = { key, bubbles: true, cancelable: true, keyCode: key === 'Enter' ? 13 : 65, which: key === 'Enter' ? 13 : 65 };
+    textarea.dispatchEvent(new KeyboardEvent('keydown', init));
+    textarea.dispatchEvent(new KeyboardEvent('keyup', init));
+  }
+
+  async function typeAndMeasure(textarea, title, count, lineBase) {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const out = [];
+    let line = '';
+    let lineNo = lineBase;
+    for (let i = 0; i < count; i++) {
+      if (i % 30 === 0) {
+        if (line) {
+          // cat prints the finished line again: wait for that before typing on, or the two interleave.
+          const done = line;
+          press(textarea, 'Enter');
+          await whenDom(() => paneText(title).split(done).length > 2);
+        }
+        line = `#${++lineNo}:`;
+        for (const ch of line) press(textarea, ch);
+        const stuck = setTimeout(() => report({ ev: 'debug', line, text: paneText(title).slice(0, 300), panes: [...document.querySelectorAll('section[aria-label]')].map((s) => s.getAttribute('aria-label')) }), 5000);
+        await whenPaneShows(line, title);
+        clearTimeout(stuck);
+      }
+      line += letters[i % letters.length];
+      const shown = whenPaneShows(line, title);
+      const t = now();
+      press(textarea, line.at(-1));
+      out.push((await shown) - t);
+      await sleep(20 + ((i * 7) % 30)); // a typist's pace, not a burst
+    }
+    press(textarea, 'Enter');
+    return out;
+  }
+
+  async function latency(o) {
+    await whenPaneShows('#ready', o.echoTitle);
+    await whenPaneShows('#ready', o.floodTitle);
+    const textarea = pane(o.echoTitle).querySelector('textarea');
+    report({ ev: 'ready', transport: transport });
+    const idle = await typeAndMeasure(textarea, o.echoTitle, o.keystrokes, 0);
+    report({ ev: 'idle-done' });
+    // The bench releases the flood now: wait for 1 MiB of it, then a second for a steady state.
+    await whenAcked(o.floodId, ackedOf(o.floodId) + 1024 * 1024);
+    await sleep(1000);
+    const a0 = ackedOf(o.floodId);
+    const t0 = now();
+    const flooding = await typeAndMeasure(textarea, o.echoTitle, o.keystrokes, 1000);
+    const floodMBs = (ackedOf(o.floodId) - a0) / (1024 * 1024) / ((now() - t0) / 1000);
+    report({ ev: 'done', idle, flooding, floodMBs });
+  }
+
+  const run = { throughput, latency }[orders.mode];
+  if (!run) return report({ ev: 'page-error', message: `unknown mode ${orders.mode}` });
+  run(orders).catch((e) => report({ ev: 'page-error', message: String(e && e.stack) }));
+})();
