@@ -45,7 +45,8 @@ describe('the packaged CLI on a system Node', () => {
     expect(r.out).toMatch(/COMPLETED/);
     // The sessions' `maestro` launcher runs the unpacked bundle with plain Node: no ELECTRON_RUN_AS_NODE.
     const launcher = fs.readFileSync(path.join(dataDir, 'bin', 'maestro'), 'utf8');
-    expect(launcher).toContain(bundle);
+    // (the report commands' CommonJS entry, which hands anything else to the full CLI beside it)
+    expect(launcher).toContain(path.join(path.dirname(bundle), 'maestro.cjs'));
     expect(launcher).not.toContain('ELECTRON_RUN_AS_NODE');
   }, 120_000);
 });
