@@ -7,6 +7,7 @@ import { call, CliError, findEndpoint, requireEndpoint, type Endpoint } from './
 import { quote } from '../core/text';
 import { formatTaskDetail, formatTree } from './format';
 import { registerGitCommands } from './git-commands';
+import { registerSessionCommands } from './session-commands';
 import { resolveOnline } from './resolve';
 import { cleanLine } from './terminal-safe';
 import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
@@ -203,6 +204,7 @@ program
 // ---- diff, apply, discard, redo (git-commands.ts) ------------------------------------------------
 
 registerGitCommands(program);
+registerSessionCommands(program);
 
 // ---- serve -------------------------------------------------------------------------------------
 
