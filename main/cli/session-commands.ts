@@ -18,6 +18,9 @@ interface AttentionOptions {
 interface HookInput {
   message?: unknown;
   notification_type?: unknown;
+  /** PermissionRequest: the tool Claude Code asks to use. */
+  tool_name?: unknown;
+  tool_input?: { command?: unknown; file_path?: unknown } | null;
   transcript_path?: unknown;
 }
 
@@ -41,6 +44,14 @@ function parseHookInput(text: string): HookInput {
   }
 }
 
+/** What the hook says the agent asks: its message, or the tool a permission dialog is about. */
+function hookMessage(input: HookInput): string | undefined {
+  if (typeof input.message === 'string' && input.message.trim()) return input.message;
+  if (typeof input.tool_name !== 'string') return undefined;
+  const what = input.tool_input?.command ?? input.tool_input?.file_path;
+  return `Claude Code asks permission to use ${input.tool_name}${typeof what === 'string' ? `: ${what.split('\n')[0]!.slice(0, 200)}` : ''}`;
+}
+
 export function registerSessionCommands(program: Command): void {
   const session = program.command('session').description("a session's own state (inside a session)");
   session
@@ -59,7 +70,7 @@ export function registerSessionCommands(program: Command): void {
       if (!sessionId) throw new CliError(`which session? outside a session pass --session <id>; usage: ${usage}`, 2);
       const input = o.hook ? parseHookInput(await readStdin()) : {};
       if (o.needsInput && typeof input.notification_type === 'string' && NOT_WAITING.has(input.notification_type)) return;
-      const message = o.message ?? (typeof input.message === 'string' ? input.message : undefined);
+      const message = o.message ?? hookMessage(input);
       const transcriptPath = typeof input.transcript_path === 'string' && input.transcript_path ? input.transcript_path : undefined;
       const info = await call(requireEndpoint(), 'session.attention', {
         sessionId,

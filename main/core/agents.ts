@@ -122,12 +122,14 @@ function claudeSessionFiles(ctx: LaunchContext): { settings: string; pluginDir?:
   // Hooks run through a shell; in the packaged app the runtime is Electron's binary acting as Node.
   const envPrefix = Object.entries(ctx.maestro.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
   const command = `${envPrefix}${shellQuote(ctx.maestro.node)} ${shellQuote(hook)}`;
-  // Needs-input from Claude Code itself: its Notification hook (a permission prompt, an idle prompt)
-  // flags the session, its Stop hook (end of a turn) clears the flag and has Maestro read the turn's
+  // Needs-input from Claude Code itself: its PermissionRequest hook (the moment it shows a permission
+  // dialog; it decides nothing) and its Notification hook (which comes seconds later, and for an idle
+  // prompt too) flag the session; its Stop hook (end of a turn) clears the flag and has Maestro read the turn's
   // token usage from the transcript. Both call `maestro session attention`, which reads the hook's JSON.
   const maestro = `${envPrefix}${[ctx.maestro.node, ...ctx.maestro.args].map(shellQuote).join(' ')} session attention --hook`;
   const hooks = {
     PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command }] }],
+    PermissionRequest: [{ hooks: [{ type: 'command', command: `${maestro} --needs-input`, timeout: 30 }] }],
     Notification: [{ hooks: [{ type: 'command', command: `${maestro} --needs-input`, timeout: 30 }] }],
     Stop: [{ hooks: [{ type: 'command', command: `${maestro} --clear`, timeout: 30 }] }],
   };

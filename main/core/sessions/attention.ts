@@ -25,14 +25,13 @@ const PROMPT_ENDINGS: RegExp[] = [
 export function looksLikePrompt(line: string | undefined): boolean {
   const text = (line ?? '').trim();
   if (!text || text.length > 300) return false;
-  // A shell-like path or a URL ending in ':' is no question ("http:", "C:").
-  if (/^[a-z]+:$/i.test(text) && text.length <= 6) return false;
+  // A drive letter or a bare scheme is no question ("C:", "http:").
+  if (/^(?:[a-z]|https?|file):$/i.test(text)) return false;
   return PROMPT_ENDINGS.some((re) => re.test(text));
 }
 
 /** Whether input typed into a pane is a person's answer (not only the terminal's own replies: focus, cursor reports). */
 export function isTypedInput(data: string): boolean {
-  // eslint-disable-next-line no-control-regex
   const withoutReplies = data.replace(/\x1b\[(?:I|O|\??[\d;]*[Rcn]|<[\d;]*[mM])/g, '');
   return withoutReplies.length > 0;
 }
