@@ -170,6 +170,7 @@ export function recoverInterrupted(
     if (core.sessions.get(s.id)) continue; // alive in this engine
     const ended = endOrphan(s);
     s.status = 'interrupted';
+    s.attention = undefined;
     s.endedAt = Date.now();
     state.dirtySessions.add(s.id);
     const why = reason(s);
