@@ -93,7 +93,7 @@ describe('needs-input from Claude Code', { timeout: REAL_RUN_TIMEOUT_MS }, () =>
     const tree = await engine.createRoot({ request: 'Make a marker', workspace, agentProfile: 'claude', isolation: 'in-place', plan });
     const rootId = tree.rootId;
 
-    await waitFor(() => flagged, 'the session to be flagged as needing input', Number(process.env.ATT_WAIT ?? REAL_RUN_TIMEOUT_MS)).catch((err: Error) => {
+    await waitFor(() => flagged, 'the session to be flagged as needing input', REAL_RUN_TIMEOUT_MS).catch((err: Error) => {
       throw new Error(`${err.message}; the panes showed:\n${[...output.values()].map((o) => stripAnsi(o).slice(-3_000)).join('\n---\n')}`);
     });
     expect(promptAt, 'the prompt was shown in the pane').toBeDefined();
