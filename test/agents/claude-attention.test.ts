@@ -1,5 +1,5 @@
 // Needs-input from Claude Code's own signal, for real: Claude Code (against the fake Anthropic API) asks
-// "Do you want to proceed?" for a command it may not run; its Notification hook, which Maestro configures,
+// "Do you want to proceed?" for a command it may not run; its PermissionRequest hook, which Maestro configures,
 // calls `maestro session attention` and the session is flagged. Typing into the pane answers and clears
 // it; the Stop hook at the end of the turn has Maestro record the turn's tokens from the transcript.
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ afterEach(async () => {
 });
 
 describe('needs-input from Claude Code', { timeout: REAL_RUN_TIMEOUT_MS }, () => {
-  it('is flagged by its Notification hook within 5 s of the prompt, cleared by typing, and its tokens are recorded', async () => {
+  it('is flagged by its hooks within 5 s of the prompt, cleared by typing, and its tokens are recorded', async () => {
     const bin = process.env.CLAUDE_CODE_BIN ?? path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
     expect(fs.existsSync(bin), `Claude Code is not installed at ${bin}`).toBe(true);
     const workspace = tmpDir('maestro-attention-ws-');
