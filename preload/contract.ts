@@ -183,6 +183,18 @@ export const commandSchemas = {
   /** Stores the Anthropic API key (null removes it). Write-only. */
   'secrets.setApiKey': z.object({ key: z.string().trim().min(1).max(500).nullable() }),
   'session.stop': z.object({ sessionId: id }),
+  /**
+   * The agent of a session needs a person (`needsInput: true`, with what it asks) or no longer does
+   * (Claude Code's Notification and Stop hooks call it through `maestro session attention`). A session
+   * may set it only on itself. `transcriptPath`: the agent's transcript, read for token usage when the
+   * flag is cleared (end of a turn) and when the session ends.
+   */
+  'session.attention': z.object({
+    sessionId: id,
+    needsInput: z.boolean(),
+    message: z.string().trim().max(2_000).optional(),
+    transcriptPath: z.string().trim().min(1).max(4_096).optional(),
+  }),
   'session.write': z.object({ sessionId: id, data: z.string().max(1_000_000) }),
   'session.resize': z.object({
     sessionId: id,
@@ -245,6 +257,7 @@ export interface CommandResults {
   'secrets.status': SecretsStatus;
   'secrets.setApiKey': SecretsStatus;
   'session.stop': SessionInfo;
+  'session.attention': SessionInfo;
   'session.write': { ok: true };
   'session.resize': { ok: true };
   'session.replay': { data: string; restored: boolean };

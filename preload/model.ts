@@ -108,6 +108,15 @@ export interface TimelineEvent {
 export type SessionStatus = 'starting' | 'running' | 'exited' | 'stopped' | 'interrupted' | 'failed-to-start';
 export type SessionRole = 'worker' | 'orchestrator';
 
+export interface SessionAttention {
+  kind: 'needs-input';
+  since: number;
+  /** Who noticed: the agent itself (hooks) or Maestro from the terminal's last line. */
+  source: 'agent' | 'terminal';
+  /** What the agent asks, when known (the hook's message or the prompt line). */
+  message?: string;
+}
+
 export interface SessionInfo {
   id: string;
   rootId: string;
@@ -133,6 +142,13 @@ export interface SessionInfo {
   endedAt?: number;
   /** Since when a running session has shown no output and made no report (see the `quietSeconds` setting). */
   quietSince?: number;
+  /**
+   * The agent waits for a person (a permission prompt, a question): from its own signal (Claude Code's
+   * Notification hook, through `maestro session attention`) or from the terminal (quiet right after
+   * output that ends in a prompt). Typing into the pane clears it, and so does the agent's end of turn
+   * (hook) or new output (terminal). Only on a live session; `quietSince` is the separate, slower state.
+   */
+  attention?: SessionAttention;
   cols: number;
   rows: number;
 }

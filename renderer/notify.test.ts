@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TaskView } from '../preload/model';
-import { buildTree, summaryOf } from './dev/fixtures';
+import { buildTree, makeSession, summaryOf } from './dev/fixtures';
 import { FakeApi } from './dev/test-utils';
 import { DesktopNotifier, browserNotificationsSupported, notificationsActive, toggleDesktopNotifications, type DesktopNotification } from './notify';
 import { createAppStore } from './store/store';
@@ -35,6 +35,24 @@ describe('DesktopNotifier', () => {
     store.getState().applyEvents([{ event: 'roots.changed', payload: { roots: [{ ...root, status: 'COMPLETED' }, done] } }]);
     store.getState().applyEvents([{ event: 'roots.changed', payload: { roots: [{ ...root, status: 'COMPLETED' }, done] } }]);
     expect(shown).toEqual([{ title: 'Request completed', body: root.title, rootId: 'r' }]);
+  });
+
+  it('notifies once when a session needs input, again after it was answered and asks again', () => {
+    const { api, store, shown, tree } = setup();
+    store.getState().setRoots([summaryOf(tree.get('r')!)]);
+    const s = makeSession({ id: 'sess-1', rootId: 'r', taskId: 'r-g1', title: 'g1 Build' });
+    api.emit('session.changed', s);
+    expect(shown).toEqual([]);
+    const asking = { ...s, attention: { kind: 'needs-input' as const, since: 1, source: 'agent' as const, message: 'Claude needs your permission to use Bash' } };
+    api.emit('session.changed', asking);
+    api.emit('session.changed', asking); // re-sent: no second notification
+    expect(shown).toEqual([{ title: 'Needs input: g1 Build', body: `Claude needs your permission to use Bash — ${tree.get('r')!.title}`, rootId: 'r' }]);
+    api.emit('session.changed', s); // typed into: cleared
+    api.emit('session.changed', { ...asking, attention: { ...asking.attention, message: undefined } });
+    expect(shown).toHaveLength(2);
+    expect(shown[1]).toEqual({ title: 'Needs input: g1 Build', body: tree.get('r')!.title, rootId: 'r' });
+    api.emit('session.changed', { ...asking, status: 'exited' }); // ended: not waiting any more
+    expect(shown).toHaveLength(2);
   });
 
   it('notifies once per subtask that becomes FAILED, again after a retry fails it again', () => {

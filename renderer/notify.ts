@@ -1,4 +1,4 @@
-// Desktop notifications in browser mode: a request completed, a task failed. (The Electron shell
+// Desktop notifications in browser mode: a request completed, a task failed, an agent needs input. (The Electron shell
 // notifies from its main process, so the page never does it there.) They need the user's permission,
 // asked on a click of the bell in the sidebar, and the `desktopNotifications` preference.
 import type { MaestroApi } from '../preload/contract';
@@ -53,6 +53,8 @@ export async function toggleDesktopNotifications(store: AppStore): Promise<void>
 export class DesktopNotifier {
   private readonly rootStatus = new Map<string, TaskStatus>();
   private readonly failed = new Set<string>();
+  /** Sessions already announced as needing input (until they no longer do). */
+  private readonly waiting = new Set<string>();
 
   constructor(
     private readonly api: MaestroApi,
@@ -81,6 +83,18 @@ export class DesktopNotifier {
           : { title: `${newlyFailed.length} tasks failed`, body: `${newlyFailed.join(', ')} — ${request}`, rootId },
       );
     });
+    const offSessions = this.api.on('session.changed', (info) => {
+      const live = info.status === 'running' || info.status === 'starting';
+      if (!info.attention || !live) {
+        this.waiting.delete(info.id);
+        return;
+      }
+      if (this.waiting.has(info.id)) return;
+      this.waiting.add(info.id);
+      if (!this.active()) return;
+      const request = this.rootTitle(info.rootId);
+      this.show({ title: `Needs input: ${info.title}`, body: info.attention.message ? `${info.attention.message} — ${request}` : request, rootId: info.rootId });
+    });
     this.seed();
     const offStore = this.store.subscribe((s, prev) => {
       if (s.roots === prev.roots) return;
@@ -98,6 +112,7 @@ export class DesktopNotifier {
     });
     return () => {
       offTasks();
+      offSessions();
       offStore();
     };
   }

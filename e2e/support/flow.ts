@@ -135,7 +135,7 @@ export async function runUserFlow(o: FlowOptions): Promise<void> {
   await g1.waitFor({ timeout: WAIT });
   await waitForPaneText(g1, 'tick 3/3');
   await waitForPaneText(g1, 'press Enter to continue');
-  expect(await g1.locator('.term-status').innerText()).toBe('running');
+  expect(['running', 'needs input']).toContain(await g1.locator('.term-status').innerText());
   const failedRow = page.getByRole('treeitem', { name: 'fourth, Failed', exact: true });
   await failedRow.waitFor({ timeout: WAIT });
   await waitForPaneText(pane(page, 'Group two').first(), 'giving up on s4');
@@ -144,11 +144,23 @@ export async function runUserFlow(o: FlowOptions): Promise<void> {
   expect(await retries.count()).toBe(2);
   await shot('06-worker-failed');
 
+  // Quiet after "press Enter to continue": g1 needs input — on its pane, in the tree, in the window title.
+  const waitingRow = page.getByRole('treeitem', { name: /^Group one, .*, needs input$/ });
+  await g1.locator('.term-status', { hasText: 'needs input' }).waitFor({ timeout: WAIT });
+  await waitingRow.waitFor({ timeout: WAIT });
+  await page.waitForFunction(() => document.title === '(1) Maestro', undefined, { timeout: WAIT });
+  await shot('06a-needs-input');
+
   // The user answers g1 in its terminal: what follows streams into the same, still open pane.
   const term = await g1.locator('.xterm').elementHandle();
   await g1.locator('.xterm-screen').click();
   await page.keyboard.press('Enter');
+  // Typing into the pane answered it: the flag is gone at once.
+  await waitingRow.waitFor({ state: 'detached', timeout: WAIT });
+  await page.waitForFunction(() => document.title === 'Maestro', undefined, { timeout: WAIT });
+  expect(await g1.locator('.term-status').innerText()).not.toBe('needs input');
   await waitForPaneText(g1, 'continuing');
+  await shot('06b-needs-input-answered');
   await waitForPaneText(g1, 's2 second');
   expect(await term!.evaluate((el) => el.isConnected)).toBe(true);
 
@@ -162,12 +174,12 @@ export async function runUserFlow(o: FlowOptions): Promise<void> {
 
   if (o.notifications) {
     await waitForCount(
-      'desktop notifications ("Failed: fourth", "Request completed")',
+      'desktop notifications ("Failed: fourth", "Request completed", "Needs input: g1 Group one")',
       async () => {
         const titles = await page.evaluate(() => (window as unknown as { __notifications: { title: string }[] }).__notifications.map((n) => n.title));
-        return Number(titles.includes('Failed: fourth')) + Number(titles.includes('Request completed'));
+        return Number(titles.includes('Failed: fourth')) + Number(titles.includes('Request completed')) + Number(titles.includes('Needs input: g1 Group one'));
       },
-      2,
+      3,
     );
   }
 

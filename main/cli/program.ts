@@ -8,6 +8,7 @@ import { quote } from '../core/text';
 import { formatTaskDetail, formatTree } from './format';
 import { registerGitCommands } from './git-commands';
 import { registerRequestCommands } from './request-commands';
+import { registerSessionCommands } from './session-commands';
 import { resolveOnline } from './resolve';
 import { cleanLine } from './terminal-safe';
 import { done, finishCommand, logCommand, pickId, pickText, print, printJson, reportError, startCommand, type ReportOptions } from './report';
@@ -205,6 +206,7 @@ program
 
 registerGitCommands(program);
 registerRequestCommands(program);
+registerSessionCommands(program);
 
 // ---- serve -------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AGENT_PROFILE_LIST, type ProfileInfo, type ProfileName } from '../../preload/profiles';
+import type { AttentionMode } from './sessions/attention';
 
 export interface LaunchContext {
   role: 'worker' | 'orchestrator';
@@ -33,6 +34,8 @@ export interface AgentLaunch {
   env?: Record<string, string>;
   /** The executable that must exist on PATH (checked before spawning). */
   requires?: string;
+  /** How the agent says it waits for a person (default: Maestro watches the terminal for a prompt). */
+  attention?: AttentionMode;
 }
 
 /** How a profile is started; its name, label and traits are in preload/profiles.ts. */
@@ -119,8 +122,19 @@ function claudeSessionFiles(ctx: LaunchContext): { settings: string; pluginDir?:
   // Hooks run through a shell; in the packaged app the runtime is Electron's binary acting as Node.
   const envPrefix = Object.entries(ctx.maestro.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
   const command = `${envPrefix}${shellQuote(ctx.maestro.node)} ${shellQuote(hook)}`;
+  // Needs-input from Claude Code itself: its PermissionRequest hook (the moment it shows a permission
+  // dialog; it decides nothing) and its Notification hook (which comes seconds later, and for an idle
+  // prompt too) flag the session; its Stop hook (end of a turn) clears the flag and has Maestro read the turn's
+  // token usage from the transcript. Both call `maestro session attention`, which reads the hook's JSON.
+  const maestro = `${envPrefix}${[ctx.maestro.node, ...ctx.maestro.args].map(shellQuote).join(' ')} session attention --hook`;
+  const hooks = {
+    PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command }] }],
+    PermissionRequest: [{ hooks: [{ type: 'command', command: `${maestro} --needs-input`, timeout: 30 }] }],
+    Notification: [{ hooks: [{ type: 'command', command: `${maestro} --needs-input`, timeout: 30 }] }],
+    Stop: [{ hooks: [{ type: 'command', command: `${maestro} --clear`, timeout: 30 }] }],
+  };
   const settings = path.join(dir, 'settings.json');
-  fs.writeFileSync(settings, JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command }] }] } }, null, 2));
+  fs.writeFileSync(settings, JSON.stringify({ hooks }, null, 2));
   return { settings, pluginDir: claudeSkillsPlugin(ctx, dir) };
 }
 
@@ -167,7 +181,7 @@ const claude: Launcher = {
     else args.push('--allowedTools', 'Bash(maestro:*)', 'Read', 'Glob', 'Grep');
     // `--` ends the variadic --allowedTools: the prompt is the first message of the session.
     args.push('--', ctx.prompt);
-    return { file: 'claude', args, requires: 'claude' };
+    return { file: 'claude', args, requires: 'claude', attention: 'agent' };
   },
 };
 
@@ -224,7 +238,8 @@ const builtin: Launcher = {
   build(ctx) {
     const args = [...ctx.maestro.args, 'agent', '--role', ctx.role, '--prompt-file', ctx.promptFile, '--system-file', ctx.systemFile];
     if (ctx.llm) args.push('--model', ctx.llm.model, '--max-tokens', String(ctx.llm.maxTokens), '--max-turns', String(ctx.llm.maxTurns));
-    return { file: ctx.maestro.node, args, env: ctx.maestro.env };
+    // It never waits for a person: its text ending in ':' before a tool call is no prompt.
+    return { file: ctx.maestro.node, args, env: ctx.maestro.env, attention: 'none' };
   },
 };
 

@@ -234,6 +234,14 @@ function wireNotifications(inst: Instance): void {
       new Notification({ title: `Failed: ${t.title}`, body: t.result ?? '' }).show();
     }
   });
+  // An agent waits for a person: once per time it asks (the flag's start).
+  inst.engine.on('session.changed', (info) => {
+    if (!info.attention || (info.status !== 'running' && info.status !== 'starting')) return;
+    const key = `${info.id}:needs-input:${info.attention.since}`;
+    if (notified.has(key)) return;
+    notified.add(key);
+    new Notification({ title: `Needs input: ${info.title}`, body: info.attention.message ?? 'An agent waits for you in its pane.' }).show();
+  });
 }
 
 function buildMenu(): Menu {

@@ -1,6 +1,8 @@
 // The app layout: request history on the left; the selected request's tree and task detail in the
 // middle; terminals below. With the terminals maximized or one pane focused, the tree shrinks to a bar.
+import { useEffect } from 'react';
 import { useApp } from '../services';
+import { needsInputCount } from '../store/navigate';
 import { ApprovalBar } from './ApprovalBar';
 import { Banners } from './Banners';
 import { ShortcutsDialog, useGlobalShortcuts } from './KeyboardHelp';
@@ -57,6 +59,11 @@ export function App() {
       ((s.focusedSessionId !== null && s.sessions.has(s.focusedSessionId)) || (s.prefs.terminalsMaximized && !s.prefs.terminalsCollapsed)),
   );
   useGlobalShortcuts();
+  // The window title says how many agents wait for a person: "(2) Maestro".
+  const waiting = useApp(needsInputCount);
+  useEffect(() => {
+    document.title = waiting > 0 ? `(${waiting}) Maestro` : 'Maestro';
+  }, [waiting]);
 
   return (
     <div className="app">

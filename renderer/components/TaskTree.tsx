@@ -2,7 +2,7 @@
 // are in the DOM), with the WAI-ARIA tree pattern (focus stays on the tree, aria-activedescendant
 // points at the selected row; selection follows ↑/↓).
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { attentionGroupIds, jumpNext, runningGroupIds } from '../store/navigate';
+import { attentionGroupIds, jumpNext, needsInput, runningGroupIds } from '../store/navigate';
 import { selectRunningGroups, selectVisibleRows } from '../store/selectors';
 import type { TreeRow } from '../store/tree';
 import { useApp, useServices } from '../services';
@@ -41,6 +41,7 @@ const TreeRowView = memo(function TreeRowView({ row, top, selected }: { row: Tre
   const isParent = task.subtasks.length > 0;
   const canRetry = status === 'FAILED' && (task.kind === 'subtask' || task.kind === 'group');
   const usage = task.kind !== 'subtask' ? formatUsage(task.totalUsage) : null;
+  const waiting = useApp((s) => task.kind !== 'subtask' && needsInput(s, task.id));
 
   return (
     <div
@@ -51,7 +52,7 @@ const TreeRowView = memo(function TreeRowView({ row, top, selected }: { row: Tre
       aria-posinset={row.posInSet}
       aria-selected={selected}
       aria-expanded={row.hasChildren ? row.expanded : undefined}
-      aria-label={`${task.title}, ${statusLabel(status)}`}
+      aria-label={`${task.title}, ${statusLabel(status)}${waiting ? ', needs input' : ''}`}
       className={`tree-row kind-${task.kind}${selected ? ' selected' : ''}`}
       style={{ top, height: ROW_HEIGHT, paddingLeft: 8 + (row.level - 1) * 18 }}
       onClick={() => {
@@ -76,6 +77,11 @@ const TreeRowView = memo(function TreeRowView({ row, top, selected }: { row: Tre
       </span>
       {task.planId ? <span className="plan-id">{task.planId}</span> : null}
       {task.kind === 'group' && task.agent ? <span className="badge">{task.agent}</span> : null}
+      {waiting ? (
+        <span className="badge badge-needs-input" title="An agent waits for you: type into its pane">
+          needs input
+        </span>
+      ) : null}
       <span className="spacer" />
       {usage ? <span className="usage muted">{usage}</span> : null}
       {canRetry ? <RetryButton taskId={task.id} /> : null}

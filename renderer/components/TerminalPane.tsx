@@ -251,7 +251,7 @@ export function TerminalPane({ session, title }: { session: SessionInfo; title: 
       onFocusCapture={() => store.getState().setActiveSession(sessionId)}
       onPointerDownCapture={() => store.getState().setActiveSession(sessionId)}
     >
-      <header className="term-header">
+      <header className={session.attention && live ? 'term-header needs-input' : 'term-header'}>
         <StatusIcon status={outcome.tone} />
         <span className="term-title" title={title}>
           {title}

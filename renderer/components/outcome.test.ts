@@ -55,8 +55,11 @@ describe('sessionOutcome', () => {
     expect(sessionOutcome(running, tree('IN_PROGRESS', 'PENDING'), one(running))).toEqual({ label: 'running', tone: 'IN_PROGRESS' });
     const quiet = { ...running, quietSince: 1 };
     expect(sessionOutcome(quiet, tree('IN_PROGRESS', 'PENDING'), one(quiet)).label).toBe('quiet');
-    const waiting = { ...running, status: 'needs-input' as SessionInfo['status'] };
-    expect(sessionOutcome(waiting, tree('IN_PROGRESS', 'PENDING'), one(waiting))).toMatchObject({ label: 'needs input', tone: 'BLOCKED' });
+    const waiting: SessionInfo = { ...running, attention: { kind: 'needs-input', since: 1, source: 'terminal', message: 'Continue? [y/N]' } };
+    expect(sessionOutcome(waiting, tree('IN_PROGRESS', 'PENDING'), one(waiting))).toMatchObject({ label: 'needs input', tone: 'BLOCKED', detail: 'Continue? [y/N]' });
+    // An ended session needs nothing any more, whatever its record says.
+    const ended: SessionInfo = { ...waiting, status: 'stopped' };
+    expect(sessionOutcome(ended, tree('IN_PROGRESS', 'PENDING'), one(ended)).label).toBe('stopped');
   });
 
   it('numbers attempts and fails an earlier one whose subtasks a later attempt took over', () => {

@@ -17,9 +17,6 @@ export interface Outcome {
   attempt?: { n: number; of: number };
 }
 
-/** A session status the engine may add for an agent that waits for a person (issue 10). */
-const NEEDS_INPUT = 'needs-input';
-
 function exitDetail(s: SessionInfo): string | undefined {
   if (s.signal) return `exit ${s.exitCode ?? '?'}, signal ${s.signal}`;
   return s.exitCode === undefined ? undefined : `exit ${s.exitCode}`;
@@ -53,7 +50,7 @@ export function sessionOutcome(s: SessionInfo, tasks: ReadonlyMap<string, TaskVi
   const attempt = attempts.length > 1 && index >= 0 ? { n: index + 1, of: attempts.length } : undefined;
   const base = (label: string, tone: TaskStatus, detail?: string): Outcome => ({ label, tone, ...(detail ? { detail } : {}), ...(attempt ? { attempt } : {}) });
 
-  if ((s.status as string) === NEEDS_INPUT) return base('needs input', 'BLOCKED');
+  if (s.attention && (s.status === 'running' || s.status === 'starting')) return base('needs input', 'BLOCKED', s.attention.message);
   switch (s.status) {
     case 'starting':
       return base('starting', 'IN_PROGRESS');

@@ -27,6 +27,7 @@ export function sessionStatusText(s: SessionInfo): string {
     case 'starting':
       return 'starting';
     case 'running':
+      if (s.attention) return 'needs input';
       return s.quietSince === undefined ? 'running' : 'quiet: waiting for input?';
     case 'exited':
       return s.exitCode === undefined ? 'exited' : `exited (${s.exitCode})`;

@@ -33,10 +33,23 @@ export function runningGroupIds(s: AppData): string[] {
     .map((g) => g.id);
 }
 
-/** Groups that need a person: failed, blocked, or with a live session that has gone quiet. */
+/** Whether a task (a group, or the root for its planner) has a live session whose agent waits for a person. */
+export function needsInput(s: AppData, taskId: string): boolean {
+  for (const x of s.sessions.values()) if (x.taskId === taskId && x.attention && isLiveSession(x)) return true;
+  return false;
+}
+
+/** Live sessions whose agent waits for a person (the window title counts them). */
+export function needsInputCount(s: AppData): number {
+  let n = 0;
+  for (const x of s.sessions.values()) if (x.attention && isLiveSession(x)) n++;
+  return n;
+}
+
+/** Groups that need a person: failed, blocked, with a session that needs input, or one that has gone quiet. */
 export function attentionGroupIds(s: AppData): string[] {
   const quiet = new Set<string>();
-  for (const x of s.sessions.values()) if (isLiveSession(x) && x.quietSince !== undefined) quiet.add(x.taskId);
+  for (const x of s.sessions.values()) if (isLiveSession(x) && (x.quietSince !== undefined || x.attention)) quiet.add(x.taskId);
   return groupsInOrder(s)
     .filter((g) => g.status === 'FAILED' || g.status === 'BLOCKED' || quiet.has(g.id))
     .map((g) => g.id);

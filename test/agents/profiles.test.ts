@@ -58,6 +58,7 @@ describe('the builtin profile', () => {
         '--model', 'claude-sonnet-5-5', '--max-tokens', '8000', '--max-turns', '40',
       ],
       env: { ELECTRON_RUN_AS_NODE: '1' },
+      attention: 'none',
     });
   });
 });
@@ -79,6 +80,13 @@ describe('the claude profile', () => {
     const hook = JSON.parse(fs.readFileSync(settings, 'utf8')).hooks.PreToolUse[0];
     expect(hook.matcher).toBe('Bash');
     expect(hook.hooks[0].command).toBe(`ELECTRON_RUN_AS_NODE=1 ${process.execPath} ${path.join(ctx.sessionDir, 'claude', 'allow-maestro.cjs')}`);
+    // Needs-input from Claude Code's own signal: its permission dialog and notifications flag the session, its end of turn clears it.
+    expect(launch.attention).toBe('agent');
+    const hooks = JSON.parse(fs.readFileSync(settings, 'utf8')).hooks;
+    const maestro = `ELECTRON_RUN_AS_NODE=1 ${process.execPath} /app/dist/cli/maestro.js session attention --hook`;
+    expect(hooks.PermissionRequest[0].hooks[0].command).toBe(`${maestro} --needs-input`);
+    expect(hooks.Notification[0].hooks[0].command).toBe(`${maestro} --needs-input`);
+    expect(hooks.Stop[0].hooks[0].command).toBe(`${maestro} --clear`);
     // Nothing goes into the workspace.
     expect(fs.readdirSync(ctx.cwd)).toEqual([]);
   });

@@ -47,6 +47,7 @@ const handlers: { [K in CommandName]: Handler<K> } = {
   'secrets.status': (e) => e.secretsStatus(),
   'secrets.setApiKey': (e, p) => e.setApiKey(p.key),
   'session.stop': (e, p) => e.stopSession(p.sessionId),
+  'session.attention': (e, p) => e.sessionAttention(p.sessionId, p.needsInput, p.message, p.transcriptPath),
   'session.write': (e, p) => {
     e.writeSession(p.sessionId, p.data);
     return { ok: true };

@@ -18,8 +18,9 @@ export type Caller = { kind: 'admin' } | { kind: 'session'; sessionId: string; r
  * - `read <param>`: a session may name a task (or its request) of its own request.
  * - `write <param>`: a session may name a task of its own group's subtree.
  * - `plan`: only the orchestrator session of the request (its scope is the root).
+ * - `self`: a session may name only itself (`sessionId`).
  */
-type Access = 'app' | { read: 'id' | 'rootId' } | { write: 'id' | 'parentId' } | 'plan';
+type Access = 'app' | { read: 'id' | 'rootId' } | { write: 'id' | 'parentId' } | 'plan' | 'self';
 
 export const SCOPE: { readonly [K in CommandName]: Access } = {
   'roots.list': 'app',
@@ -52,6 +53,7 @@ export const SCOPE: { readonly [K in CommandName]: Access } = {
   'secrets.status': 'app',
   'secrets.setApiKey': 'app',
   'session.stop': 'app',
+  'session.attention': 'self',
   'session.write': 'app',
   'session.resize': 'app',
   'session.replay': 'app',
@@ -73,6 +75,10 @@ export function authorize<P extends Record<string, unknown>>(engine: Engine, met
   if (access === 'app') throw new ApiError('forbidden', `a session token may not call ${method}`);
   if (access === 'plan') {
     if (caller.scopeTaskId !== params.rootId) throw new ApiError('forbidden', 'only the orchestrator session of this request may submit its plan');
+    return params;
+  }
+  if (access === 'self') {
+    if (params.sessionId !== caller.sessionId) throw new ApiError('forbidden', `a session may only set its own state, not that of session ${String(params.sessionId)}`);
     return params;
   }
   if ('read' in access && access.read === 'rootId') {

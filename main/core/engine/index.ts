@@ -1,6 +1,7 @@
 // The engine's facade: what the API dispatcher, the CLI and the shells call. Each method is a line or
 // two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
 // and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
+import path from 'node:path';
 import type { ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
 import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
 import { ApiError } from '../../../preload/wire';
@@ -23,7 +24,8 @@ import { Setup } from './setup';
 import { approvePlan, createRequest, editPlan, rejectPlan, replan, submitPlan, type CreateParams } from './planning';
 import { archiveRequest, cancelRequest, deleteRequest, pauseRequest, renameRequest, resumeRequest, stopByPerson } from './control';
 import * as reports from './reports';
-import { recoverInterrupted, sessionExited, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { recordTranscriptUsage, recoverInterrupted, sessionExited, sessionNeedsInput, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { TranscriptCursor } from '../sessions/transcript';
 import { guard, WriteHalt } from './halt';
 import { tick } from './tick';
 import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
@@ -64,6 +66,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   private closed = false;
   private readonly halt: WriteHalt;
   private launcherDir?: string;
+  /** Claude Code transcripts of live sessions (named by their hooks), read for token usage. */
+  private readonly transcripts = new Map<string, TranscriptCursor>();
   apiUrl: string;
 
   constructor(private readonly opts: EngineOptions) {
@@ -84,8 +88,16 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
       {
         sessionData: (sessionId, data) => this.emit('session.data', { sessionId, data }),
         sessionChanged: (info) => this.emit('session.changed', info),
+        sessionNeedsInput: (info) => guard(() => sessionNeedsInput(this, info)),
         sessionQuiet: (info, ms) => guard(() => sessionQuiet(this, info, ms)),
-        sessionExited: (e: SessionExit) => guard(() => sessionExited(this, e)),
+        sessionExited: (e: SessionExit) =>
+          guard(() => {
+            // The last turn's usage (an agent Maestro ended gets no end-of-turn hook).
+            const cursor = this.transcripts.get(e.info.id);
+            this.transcripts.delete(e.info.id);
+            if (cursor) guard(() => recordTranscriptUsage(this, e.info, cursor));
+            sessionExited(this, e);
+          }),
       },
       () => this.setup.settings.quietSeconds,
       (id) => this.store.sessionLogPath(id),
@@ -360,6 +372,25 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     if (live && state) await stopByPerson(this, state, live);
     else await this.sessions.stop(sessionId);
     return this.session(sessionId);
+  }
+  /**
+   * A session's agent needs a person, or no longer does (its own signal: Claude Code's hooks). With a
+   * transcript, the usage it gained is recorded when the flag is cleared (the end of a turn).
+   */
+  sessionAttention(sessionId: string, needsInput: boolean, message?: string, transcriptPath?: string): SessionInfo {
+    const info = this.sessions.get(sessionId);
+    if (!info) throw new ApiError('conflict', `session ${sessionId} is not running`);
+    if (transcriptPath) {
+      if (!path.isAbsolute(transcriptPath) || !transcriptPath.endsWith('.jsonl')) {
+        throw new ApiError('bad-request', `transcriptPath must be the absolute path of a .jsonl transcript, not ${JSON.stringify(transcriptPath)}`);
+      }
+      const known = this.transcripts.get(sessionId);
+      if (known?.path !== transcriptPath) this.transcripts.set(sessionId, new TranscriptCursor(transcriptPath));
+    }
+    this.sessions.setAttention(sessionId, needsInput, message);
+    const cursor = this.transcripts.get(sessionId);
+    if (!needsInput && cursor) recordTranscriptUsage(this, info, cursor);
+    return info;
   }
   writeSession(sessionId: string, data: string): void {
     if (!this.sessions.write(sessionId, data)) throw new ApiError('conflict', `session ${sessionId} is not running`);

@@ -1,5 +1,5 @@
 // Runs: the engine's side of sessions — starting one for a group or for planning, what its exit means
-// for the tasks, quiet notices, ending interactive agents whose work is reported, and recovery of
+// for the tasks, quiet and needs-input notices, usage from agents' transcripts, ending interactive agents whose work is reported, and recovery of
 // sessions a stopped engine left behind.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,8 @@ import type { SessionExit } from '../sessions/manager';
 import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText, type GroupContext } from '../sessions/prompt';
 import { prepareLaunch, type LaunchInput } from '../sessions/launch';
 import type { WorkspaceStrategy } from '../sessions/workspace';
+import type { TranscriptCursor } from '../sessions/transcript';
+import { recordUsage } from './reports';
 import { commit, type Core } from './core';
 import { leavesOf, sessionLeaves, UNFINISHED, type RootState } from './state';
 
@@ -168,6 +170,7 @@ export function recoverInterrupted(
     if (core.sessions.get(s.id)) continue; // alive in this engine
     const ended = endOrphan(s);
     s.status = 'interrupted';
+    s.attention = undefined;
     s.endedAt = Date.now();
     state.dirtySessions.add(s.id);
     const why = reason(s);
@@ -187,4 +190,26 @@ export function recoverInterrupted(
   if (changed.size === 0) return false;
   core.journal.commit(state, changed);
   return true;
+}
+
+/** A session needs a person: on its timeline, and to every client (the tree, the pane, notifications). */
+export function sessionNeedsInput(core: Core, info: SessionInfo): void {
+  const state = core.requests.maybe(info.rootId);
+  if (!state) return;
+  const what = info.attention?.message ? `: ${info.attention.message}` : '';
+  core.journal.event(state, info.taskId, 'notice', `session ${info.id} needs input${what}`, { sessionId: info.id, data: { attention: info.attention } });
+  core.journal.flush(state);
+  core.publish('session.changed', info);
+}
+
+/**
+ * Records the token usage a Claude Code session's transcript gained since the last read (at the end of
+ * each turn and when the session ends), on the session's group (the root for a planner), priced like
+ * the built-in agent's.
+ */
+export function recordTranscriptUsage(core: Core, info: SessionInfo, cursor: TranscriptCursor): void {
+  const state = core.requests.maybe(info.rootId);
+  const task = state?.tasks.get(info.taskId);
+  if (!state || !task) return;
+  for (const u of cursor.read()) recordUsage(core, state, task, u, info.id);
 }

@@ -1,12 +1,14 @@
 // The live sessions: each a process in a PTY with its token, its attached clients and its activity.
-// Spawn, exit, stop, input, resize, quiet detection and ending interactive agents live here; what an
+// Spawn, exit, stop, input, resize, quiet and needs-input detection and ending interactive agents live
+// here; what an
 // exit means for the tasks is the engine's, told through the SessionHost interface (sessions never
 // import the engine).
-import type { SessionInfo } from '../../../preload/model';
+import type { SessionAttention, SessionInfo } from '../../../preload/model';
 import type { PtyBackend } from '../terminal/pty';
 import { readLogTail } from '../terminal/log';
 import { TerminalProcess } from '../terminal/terminal-process';
 import { Consumers, type Attachment } from './attach';
+import { isTypedInput, looksLikePrompt, PROMPT_QUIET_MS, type AttentionMode } from './attention';
 import type { PreparedLaunch } from './launch';
 import { processStartTime } from './orphans';
 
@@ -29,6 +31,8 @@ export interface SessionHost {
   sessionData(sessionId: string, data: string): void;
   /** The session's record changed (status, quiet flag). */
   sessionChanged(info: SessionInfo): void;
+  /** A running session needs a person now (`info.attention` is set); `sessionChanged` follows for clearing. */
+  sessionNeedsInput(info: SessionInfo): void;
   /** A running session has been quiet for `quietMs`: an agent waiting for input, or stuck. */
   sessionQuiet(info: SessionInfo, quietMs: number): void;
   /** The process ended and all its output was delivered and logged. */
@@ -42,6 +46,11 @@ interface LiveSession {
   consumers: Consumers;
   endedBy: EndedBy;
   lastActivity: number;
+  /** How this agent says it waits for a person (see attention.ts). */
+  attentionMode: AttentionMode;
+  /** When output last came, and whether its last line was looked at for a prompt since. */
+  lastOutput: number;
+  promptChecked: boolean;
   exited: Promise<void>;
 }
 
@@ -56,7 +65,10 @@ export class SessionManager {
     private readonly quietSeconds: () => number,
     private readonly logPathOf: (sessionId: string) => string,
   ) {
-    this.quietTimer = setInterval(() => this.checkQuiet(), 1_000);
+    this.quietTimer = setInterval(() => {
+      this.checkQuiet();
+      this.checkPrompts();
+    }, 500);
     this.quietTimer.unref();
   }
 
@@ -83,12 +95,19 @@ export class SessionManager {
       consumers: new Consumers(term),
       endedBy: 'itself',
       lastActivity: Date.now(),
+      attentionMode: launch.attention ?? 'terminal',
+      lastOutput: Date.now(),
+      promptChecked: true,
       exited: new Promise((r) => (resolveExit = r)),
     };
     this.live.set(info.id, live);
     this.tokens.set(token, info.id);
     term.onData((data) => {
       this.touchLive(live);
+      live.lastOutput = Date.now();
+      live.promptChecked = false;
+      // New output after a prompt: the agent moved on. (An agent's own flag stays until it clears it.)
+      if (live.info.attention?.source === 'terminal') this.clearAttention(live);
       live.consumers.deliver(data);
       this.host.sessionData(info.id, data);
     });
@@ -97,6 +116,7 @@ export class SessionManager {
         this.live.delete(info.id);
         this.tokens.delete(token);
         info.quietSince = undefined;
+        info.attention = undefined;
         this.host.sessionExited({ info, exitCode: e.exitCode, signal: e.signal, endedBy: live.endedBy, lastLines: term.lastLines(12) });
       } finally {
         resolveExit();
@@ -160,7 +180,21 @@ export class SessionManager {
     const live = this.live.get(sessionId);
     if (!live) return false;
     live.term.write(data);
+    // A person typed into the pane: whatever the agent waited for is being answered.
+    if (live.info.attention && isTypedInput(data)) this.clearAttention(live);
     return true;
+  }
+
+  /**
+   * The agent's own signal (Claude Code's hooks): it needs a person now (`message`: what it asks), or
+   * it no longer does. Returns the session, or undefined when it is not running.
+   */
+  setAttention(sessionId: string, needsInput: boolean, message?: string): SessionInfo | undefined {
+    const live = this.live.get(sessionId);
+    if (!live) return undefined;
+    if (needsInput) this.flag(live, 'agent', message);
+    else if (live.info.attention) this.clearAttention(live);
+    return live.info;
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
@@ -194,6 +228,32 @@ export class SessionManager {
     if (live.info.quietSince === undefined) return;
     live.info.quietSince = undefined;
     this.host.sessionChanged(live.info);
+  }
+
+  private flag(live: LiveSession, source: SessionAttention['source'], message?: string): void {
+    const text = message?.trim().slice(0, 500) || undefined;
+    const prev = live.info.attention;
+    if (prev && prev.source === source && prev.message === text) return;
+    live.info.attention = { kind: 'needs-input', since: prev?.since ?? Date.now(), source, ...(text ? { message: text } : {}) };
+    this.host.sessionNeedsInput(live.info);
+  }
+
+  private clearAttention(live: LiveSession): void {
+    if (!live.info.attention) return;
+    live.info.attention = undefined;
+    this.host.sessionChanged(live.info);
+  }
+
+  /** Terminal fallback: a session quiet for PROMPT_QUIET_MS right after a prompt-like last line needs input. */
+  private checkPrompts(): void {
+    const now = Date.now();
+    for (const live of this.live.values()) {
+      if (live.attentionMode !== 'terminal' || live.promptChecked || now - live.lastOutput < PROMPT_QUIET_MS) continue;
+      live.promptChecked = true;
+      if (live.info.attention) continue;
+      const line = live.term.lastLines(1)[0];
+      if (looksLikePrompt(line)) this.flag(live, 'terminal', line);
+    }
   }
 
   /** Flags running sessions that have been quiet (no output, no report) for the `quietSeconds` setting. */
