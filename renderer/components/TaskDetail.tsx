@@ -1,6 +1,6 @@
 // The detail of the selected task: what it is, how it ended, its sessions and its timeline. Task
 // fields come live from the store; the timeline is loaded by `task.show` and grows with events.
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { memo, useMemo, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionInfo, TimelineEvent, TimelineEventType } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
@@ -27,7 +27,9 @@ const EVENT_GLYPH: Record<TimelineEventType, string> = {
   notice: 'i',
 };
 
-function TimelineItem({ event, showTask }: { event: TimelineEvent; showTask: boolean }) {
+// Memoized: the detail re-renders on every change of its task (a status change below the root changes the
+// root's progress), and its timeline holds up to 500 events that did not change.
+const TimelineItem = memo(function TimelineItem({ event, showTask }: { event: TimelineEvent; showTask: boolean }) {
   // One atomic selector per item: a title is read here, not from the whole task map in the parent.
   const title = useApp((s) => (showTask ? s.tasks.get(event.taskId)?.title : undefined));
   const failedExit = event.type === 'session-exit' && event.exitCode !== undefined && event.exitCode !== 0;
@@ -54,7 +56,7 @@ function TimelineItem({ event, showTask }: { event: TimelineEvent; showTask: boo
       </span>
     </li>
   );
-}
+});
 
 /** The event's text without what the view shows anyway (a status event's "STATUS: " prefix). */
 function messageText(event: TimelineEvent): string {
@@ -96,10 +98,11 @@ export function TaskDetail() {
   const selectEnd = useMemo(createTaskEndSelector, []);
   const end = useApp((s) => selectEnd(s, task));
   const [tab, setTab] = useState<'details' | 'changes'>('details');
+  const events = detail?.data?.timeline;
+  const timeline = useMemo(() => (events ? [...events].reverse() : []), [events]);
 
   if (!task) return <aside className="detail" aria-label="Task detail" />;
 
-  const timeline = detail?.data ? [...detail.data.timeline].reverse() : [];
   const showTaskNames = task.subtasks.length > 0;
   const u = task.totalUsage;
   const hasUsage = u && (u.inputTokens > 0 || u.outputTokens > 0 || (u.costUsd ?? 0) > 0);
