@@ -1,6 +1,7 @@
 // The detail of the selected task: what it is, how it ended, its sessions and its timeline. Task
 // fields come live from the store; the timeline is loaded by `task.show` and grows with events.
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { memo, useMemo, useState, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { SessionInfo, TimelineEvent, TimelineEventType } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp, useServices } from '../services';
@@ -8,7 +9,9 @@ import { ChangesPanel } from './changes/ChangesPanel';
 import { Redo } from './changes/Redo';
 import { outcomeText, useSessionOutcome } from './outcome';
 import { StatusIcon, formatDuration, formatTime, formatTokens, statusLabel } from './status';
-import { taskTiming } from './timing';
+import { createTaskEndSelector, timingWithEnd } from './timing';
+
+const NO_TITLES: string[] = [];
 
 const EVENT_GLYPH: Record<TimelineEventType, string> = {
   created: '✦',
@@ -24,7 +27,11 @@ const EVENT_GLYPH: Record<TimelineEventType, string> = {
   notice: 'i',
 };
 
-function TimelineItem({ event, title }: { event: TimelineEvent; title?: string }) {
+// Memoized: the detail re-renders on every change of its task (a status change below the root changes the
+// root's progress), and its timeline holds up to 500 events that did not change.
+const TimelineItem = memo(function TimelineItem({ event, showTask }: { event: TimelineEvent; showTask: boolean }) {
+  // One atomic selector per item: a title is read here, not from the whole task map in the parent.
+  const title = useApp((s) => (showTask ? s.tasks.get(event.taskId)?.title : undefined));
   const failedExit = event.type === 'session-exit' && event.exitCode !== undefined && event.exitCode !== 0;
   const tone =
     event.type === 'error' || failedExit || event.status === 'FAILED'
@@ -49,7 +56,7 @@ function TimelineItem({ event, title }: { event: TimelineEvent; title?: string }
       </span>
     </li>
   );
-}
+});
 
 /** The event's text without what the view shows anyway (a status event's "STATUS: " prefix). */
 function messageText(event: TimelineEvent): string {
@@ -60,8 +67,10 @@ function messageText(event: TimelineEvent): string {
 }
 
 /** A session in the detail's list: the outcome the pane header shows too (work reported, failed, …). */
-function SessionRow({ session, title }: { session: SessionInfo; title: string }) {
+function SessionRow({ session }: { session: SessionInfo }) {
   const outcome = useSessionOutcome(session);
+  const taskTitle = useApp((s) => (session.role === 'orchestrator' ? undefined : s.tasks.get(session.taskId)?.title));
+  const title = session.role === 'orchestrator' ? 'Orchestrator' : (taskTitle ?? session.title);
   return (
     <>
       <StatusIcon status={outcome.tone} />
@@ -81,21 +90,24 @@ export function TaskDetail() {
   const taskId = useApp((s) => s.selectedTaskId ?? s.loadedRootId);
   const task = useApp((s) => (taskId ? s.tasks.get(taskId) : undefined));
   const detail = useApp((s) => (s.detail && s.detail.taskId === taskId ? s.detail : null));
-  const tasks = useApp((s) => s.tasks);
-  const allSessions = useApp((s) => s.sessions);
   const selectSessions = useMemo(createSessionsSelector, []);
   const sessions = useApp((s) => selectSessions(s, taskId));
-  const dependsOn = useMemo(() => (task ? task.dependsOn.map((id) => tasks.get(id)?.title ?? id) : []), [task, tasks]);
+  // Atomic and memoized: the detail does not follow the whole task and session maps (a status change
+  // anywhere in a 10,000-task tree would re-render it and walk the tree for the timing).
+  const dependsOn = useApp(useShallow((s) => (task ? task.dependsOn.map((id) => s.tasks.get(id)?.title ?? id) : NO_TITLES)));
+  const selectEnd = useMemo(createTaskEndSelector, []);
+  const end = useApp((s) => selectEnd(s, task));
   const [tab, setTab] = useState<'details' | 'changes'>('details');
+  const events = detail?.data?.timeline;
+  const timeline = useMemo(() => (events ? [...events].reverse() : []), [events]);
 
   if (!task) return <aside className="detail" aria-label="Task detail" />;
 
-  const timeline = detail?.data ? [...detail.data.timeline].reverse() : [];
   const showTaskNames = task.subtasks.length > 0;
   const u = task.totalUsage;
   const hasUsage = u && (u.inputTokens > 0 || u.outputTokens > 0 || (u.costUsd ?? 0) > 0);
   // The real duration once it ended ("Took" / "Ran for"); "Running for" only while it runs.
-  const timing = taskTiming(task, tasks, allSessions.values());
+  const timing = timingWithEnd(task, end);
   // A request with work left and nothing running (after a failure, or a crash that left it PENDING)
   // carries on with one click; a failed group or subtask is retried.
   const idleRequest = task.kind === 'root' && task.status !== 'COMPLETED' && task.status !== 'IN_PROGRESS' && !sessions.some((s) => s.status === 'running' || s.status === 'starting');
@@ -223,7 +235,7 @@ export function TaskDetail() {
                     }}
                     title="Show this session's terminal"
                   >
-                    <SessionRow session={s} title={s.role === 'orchestrator' ? 'Orchestrator' : (tasks.get(s.taskId)?.title ?? s.title)} />
+                    <SessionRow session={s} />
                   </button>
                   {s.error ? <p className="session-error">{s.error}</p> : null}
                 </li>
@@ -252,7 +264,7 @@ export function TaskDetail() {
           ) : (
             <ol className="timeline">
               {timeline.map((e) => (
-                <TimelineItem key={e.seq} event={e} title={showTaskNames && e.taskId !== task.id ? tasks.get(e.taskId)?.title : undefined} />
+                <TimelineItem key={e.seq} event={e} showTask={showTaskNames && e.taskId !== task.id} />
               ))}
             </ol>
           )}

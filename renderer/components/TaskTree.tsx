@@ -1,8 +1,8 @@
 // The task tree of the selected root: a virtualized list of fixed-height rows (only the rows in view
 // are in the DOM), with the WAI-ARIA tree pattern (focus stays on the tree, aria-activedescendant
 // points at the selected row; selection follows ↑/↓).
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { attentionGroupIds, jumpNext, needsInput, runningGroupIds } from '../store/navigate';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { createGroupCountSelector, jumpNext, needsInput } from '../store/navigate';
 import { selectRunningGroups, selectVisibleRows } from '../store/selectors';
 import type { TreeRow } from '../store/tree';
 import { useApp, useServices } from '../services';
@@ -224,8 +224,10 @@ function TreeView() {
 /** "Next running" and "Next failed / needs you": select the next such group (see store/navigate.ts). */
 function JumpButtons() {
   const { controller, store } = useServices();
-  const running = useApp((s) => runningGroupIds(s).length);
-  const attention = useApp((s) => attentionGroupIds(s).length);
+  const selectRunning = useMemo(() => createGroupCountSelector('running'), []);
+  const selectAttention = useMemo(() => createGroupCountSelector('attention'), []);
+  const running = useApp(selectRunning);
+  const attention = useApp(selectAttention);
   const jump = (which: 'running' | 'attention') => {
     if (jumpNext(store, (id) => controller.selectTask(id), which)) document.getElementById('task-tree')?.focus({ preventScroll: true });
   };
@@ -253,7 +255,7 @@ export function TreeHeader() {
   const rootId = useApp((s) => s.loadedRootId);
   const root = useApp((s) => (s.loadedRootId ? s.tasks.get(s.loadedRootId) : undefined));
   const options = useApp((s) => s.rootOptions);
-  const running = useApp(selectRunningGroups);
+  const running = useApp((s) => selectRunningGroups(s).length);
   const filter = useApp((s) => s.treeFilter);
   if (!rootId || !root) return null;
   const usage = formatUsage(root.totalUsage);
@@ -282,7 +284,7 @@ export function TreeHeader() {
           aria-pressed={filter === 'running'}
           onClick={() => store.getState().setTreeFilter(filter === 'running' ? 'all' : 'running')}
         >
-          Running only <span className="count">{running.length}</span>
+          Running only <span className="count">{running}</span>
         </button>
         <JumpButtons />
       </div>

@@ -29,8 +29,38 @@ export function taskEnd(task: TaskView, tasks: ReadonlyMap<string, TaskView>, se
 }
 
 export function taskTiming(task: TaskView, tasks: ReadonlyMap<string, TaskView>, sessions: Iterable<SessionInfo>, now = Date.now()): TaskTiming | null {
+  return timingWithEnd(task, needsEnd(task) ? taskEnd(task, tasks, sessions) : null, now);
+}
+
+/** Whether `taskTiming` needs `taskEnd` (the task ran and ended without a recorded completion time). */
+function needsEnd(task: TaskView): boolean {
+  return !!task.startedAt && task.status !== 'IN_PROGRESS' && !(task.status === 'COMPLETED' && task.completedAt);
+}
+
+/** `taskTiming` with the task's end already known (`taskEnd`, or null when `needsEnd` says it is not needed). */
+export function timingWithEnd(task: TaskView, end: number | null, now = Date.now()): TaskTiming | null {
   if (!task.startedAt) return null;
   if (task.status === 'IN_PROGRESS') return { label: 'Running for', ms: Math.max(0, now - task.startedAt) };
-  const end = task.status === 'COMPLETED' && task.completedAt ? task.completedAt : taskEnd(task, tasks, sessions);
-  return { label: task.status === 'COMPLETED' ? 'Took' : 'Ran for', ms: Math.max(0, end - task.startedAt) };
+  const until = task.status === 'COMPLETED' && task.completedAt ? task.completedAt : (end ?? task.completedAt ?? task.updatedAt);
+  return { label: task.status === 'COMPLETED' ? 'Took' : 'Ran for', ms: Math.max(0, until - task.startedAt) };
+}
+
+/**
+ * A memoized `taskEnd` for one component: it walks the task's subtree only when the task has ended
+ * without a completion time, and again only when the tasks or sessions change.
+ */
+export function createTaskEndSelector(): (s: { tasks: ReadonlyMap<string, TaskView>; sessions: ReadonlyMap<string, SessionInfo> }, task: TaskView | undefined) => number | null {
+  let tasks: ReadonlyMap<string, TaskView> | null = null;
+  let sessions: ReadonlyMap<string, SessionInfo> | null = null;
+  let of: TaskView | undefined;
+  let end: number | null = null;
+  return (s, task) => {
+    if (!task || !needsEnd(task)) return null;
+    if (s.tasks === tasks && s.sessions === sessions && task === of) return end;
+    tasks = s.tasks;
+    sessions = s.sessions;
+    of = task;
+    end = taskEnd(task, s.tasks, s.sessions.values());
+    return end;
+  };
 }

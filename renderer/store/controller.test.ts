@@ -47,6 +47,33 @@ describe('AppController', () => {
     expect(store.getState().loadedRootId).toBe('old');
   });
 
+  it('loads the initial root’s tree alongside the list of requests, not after it', async () => {
+    const { api, store } = setup();
+    const roots = deferred<ReturnType<typeof summaryOf>[]>();
+    api.handle('roots.list', () => roots.promise);
+    const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler, initialRootId: 'old' });
+    const done = controller.refresh();
+    await settle();
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old' }]);
+    expect(store.getState().loadedRootId).toBe('old');
+    roots.resolve([]);
+    await done;
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old' }]);
+    expect(store.getState().selectedRootId).toBe('old');
+  });
+
+  it('an initial root that does not exist falls back to the newest request', async () => {
+    const { api, store, newer, older } = setup();
+    api.handle('tree.get', ({ rootId }) => {
+      if (rootId === 'gone') throw new ApiError('not-found', 'no such root');
+      return snapshotOf(rootId === 'new' ? newer : older, rootId);
+    });
+    const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler, initialRootId: 'gone' });
+    await controller.refresh();
+    expect(store.getState().loadedRootId).toBe('new');
+    expect(store.getState().notices).toEqual([]);
+  });
+
   it('coalesces events: nothing changes until the frame, then one update', async () => {
     const { api, store, frames, controller, newer } = setup();
     controller.start();

@@ -67,7 +67,14 @@ export class AppController {
 
   /** Loads roots, settings, the key status, the selected tree and the open detail again. */
   async refresh(): Promise<void> {
+    // The request named in the URL loads alongside the lists: its tree is what the first paint waits
+    // for, and a second round trip after the list would only delay it.
+    const early = this.store.getState().selectedRootId === null && this.initialRootId ? this.loadInitialTree(this.initialRootId) : null;
     await Promise.all([this.loadRoots(), this.loadSettings(), this.loadSecrets()]);
+    if (early && (await early)) {
+      this.initialRootId = null;
+      return;
+    }
     const { selectedRootId, selectedTaskId, roots } = this.store.getState();
     if (selectedRootId === null) {
       // First load: the root named in the URL if it exists, else the newest request.
@@ -79,6 +86,27 @@ export class AppController {
     }
     await this.loadTree(selectedRootId);
     if (selectedTaskId) await this.loadDetail(selectedTaskId);
+  }
+
+  /**
+   * Loads and shows the URL's request before the list of requests is there. False when it could not
+   * (no such request, an error, or another request was selected meanwhile): `refresh` then picks one
+   * from the list as before.
+   */
+  private async loadInitialTree(rootId: string): Promise<boolean> {
+    const request = ++this.treeRequest;
+    try {
+      const snapshot = await this.api.call('tree.get', { rootId });
+      if (request !== this.treeRequest || this.store.getState().selectedRootId !== null) return false;
+      this.coalescer.flush();
+      const s = this.store.getState();
+      s.selectRoot(rootId);
+      s.applySnapshot(snapshot);
+      if (this.store.getState().loadedRootId === rootId) this.selectTask(rootId);
+      return this.store.getState().loadedRootId === rootId;
+    } catch {
+      return false;
+    }
   }
 
   async loadRoots(): Promise<void> {

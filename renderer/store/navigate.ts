@@ -55,6 +55,25 @@ export function attentionGroupIds(s: AppData): string[] {
     .map((g) => g.id);
 }
 
+/**
+ * A memoized count of `runningGroupIds` or `attentionGroupIds` for a component: counted again only when
+ * the tasks, the sessions or the loaded root change, not on every store update.
+ */
+export function createGroupCountSelector(which: 'running' | 'attention'): (s: AppData) => number {
+  let tasks: AppData['tasks'] | null = null;
+  let sessions: AppData['sessions'] | null = null;
+  let rootId: string | null = null;
+  let count = 0;
+  return (s) => {
+    if (s.tasks === tasks && (which === 'running' || s.sessions === sessions) && s.loadedRootId === rootId) return count;
+    tasks = s.tasks;
+    sessions = s.sessions;
+    rootId = s.loadedRootId;
+    count = (which === 'running' ? runningGroupIds(s) : attentionGroupIds(s)).length;
+    return count;
+  };
+}
+
 /** The id after `current` in `ids`, wrapping around; the first when `current` is not among them. */
 export function nextAfter(ids: readonly string[], current: string | null): string | null {
   if (ids.length === 0) return null;

@@ -47,15 +47,30 @@ export function createChildrenSelector(taskId: string): (s: AppData) => TaskView
   };
 }
 
-/** Groups that are running now, in tree order. */
+/**
+ * Groups that are running now, in tree order. The groups are found again only when the tree's shape
+ * changes; a status change looks at the groups alone, not at every task.
+ */
 export function createRunningGroupsSelector(): (s: AppData) => TaskView[] {
   let tasks: AppData['tasks'] | null = null;
+  let shape = -1;
+  let rootId: string | null = null;
+  let groupIds: string[] = [];
   let out: TaskView[] = [];
   return (s) => {
     if (s.tasks === tasks) return out;
+    if (s.treeShape !== shape || s.loadedRootId !== rootId || tasks === null) {
+      groupIds = [];
+      for (const t of s.tasks.values()) if (t.kind === 'group') groupIds.push(t.id);
+      shape = s.treeShape;
+      rootId = s.loadedRootId;
+    }
     tasks = s.tasks;
     const next: TaskView[] = [];
-    for (const t of s.tasks.values()) if (t.kind === 'group' && t.status === 'IN_PROGRESS') next.push(t);
+    for (const id of groupIds) {
+      const t = s.tasks.get(id);
+      if (t && t.status === 'IN_PROGRESS') next.push(t);
+    }
     if (next.length !== out.length || next.some((t, i) => t !== out[i])) out = next;
     return out;
   };
