@@ -10,6 +10,7 @@
 //   server's order.
 // - Strings from the page are text frames to send (calls, `session.ack` among them); objects are orders.
 import { decodeTerminalFrame } from '../../preload/wire';
+import type { SocketLike } from './ws-client';
 
 /** Orders from the page. Strings (not listed) are frames to send. */
 export type ToWorker = { t: 'open'; url: string } | { t: 'close'; code?: number; reason?: string };
@@ -26,17 +27,8 @@ export interface TerminalBatch {
 /** Messages to the page. Strings (not listed) are text frames received. */
 export type FromWorker = { t: 'open' } | { t: 'close'; code: number; reason: string } | TerminalBatch;
 
-/** The subset of the DOM WebSocket used here. */
-export interface WorkerSocketLike {
-  binaryType: string;
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-}
+/** The subset of the DOM WebSocket used here: the page's, with binary frames always on. */
+export type WorkerSocketLike = SocketLike & { binaryType: string };
 
 export interface WorkerCoreOptions {
   createSocket(url: string): WorkerSocketLike;
