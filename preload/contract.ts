@@ -75,6 +75,8 @@ export interface AppInfo {
   /** Where this instance keeps its data (chosen at start: --data-dir, MAESTRO_DATA_DIR, or the OS app-data folder). */
   dataDir: string;
   version: string;
+  /** Where a request given no workspace runs: the engine's working directory (`serve --workspace`, or where it started). */
+  defaultWorkspace: string;
 }
 
 export interface SecretsStatus {

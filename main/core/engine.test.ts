@@ -233,10 +233,11 @@ describe('stall detection', () => {
 });
 
 describe('app.info', () => {
-  it('tells the data folder and the version', async () => {
+  it('tells the data folder, the version, and where a request without a workspace runs', async () => {
     const i = await start();
     const info = (await api(i, 'app.info', {})).body.result;
     expect(info.dataDir).toBe(dataDir);
+    expect(info.defaultWorkspace).toBe(process.cwd()); // where createRequest resolves a missing workspace
     expect(info.version).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).version);
   });
 });

@@ -5,7 +5,19 @@ import { useApp, useServices } from '../services';
 import { defaultPlanner, missingKeyFor, PLANNER_PROFILES } from './planner';
 
 export function RequestBox({ standalone = false }: { standalone?: boolean }) {
-  const { controller } = useServices();
+  const { controller, api } = useServices();
+  // Where a request without a workspace would run, shown so that nobody starts one in the wrong folder.
+  const [defaultWorkspace, setDefaultWorkspace] = useState('');
+  useEffect(() => {
+    let live = true;
+    api.call('app.info', {}).then(
+      (info) => live && setDefaultWorkspace(info.defaultWorkspace),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
   const settings = useApp((s) => s.settings);
   const prefs = useApp((s) => s.prefs);
   const currentWorkspace = useApp((s) => s.rootOptions?.workspace ?? '');
@@ -104,7 +116,7 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
             type="text"
             value={workspace}
             onChange={(e) => setWorkspace(e.target.value)}
-            placeholder="/path/to/project (default: the engine's directory)"
+            placeholder={defaultWorkspace ? `${defaultWorkspace} (where Maestro runs)` : '/path/to/project'}
             spellCheck={false}
             disabled={busy}
           />

@@ -456,7 +456,7 @@ export function createMockApi(opts: MockOptions = {}): MaestroApi {
     'session.attach': ({ sessionId }) => ({ data: logs.get(sessionId) ?? '', restored: false, live: sessions.get(sessionId)?.status === 'running' }),
     'session.detach': () => ({ ok: true }),
     'session.ack': () => ({ ok: true }),
-    'app.info': () => ({ dataDir: DATA_DIR, version: '0.1.0' }),
+    'app.info': () => ({ dataDir: DATA_DIR, version: '0.1.0', defaultWorkspace: '/home/dev/platform' }),
     'settings.get': () => settings,
     'settings.set': (patch) => (settings = { ...settings, ...patch }),
     'roots.create': ({ request, workspace, agentProfile, agentCommand, approvePlan }) => {

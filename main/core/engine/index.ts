@@ -2,7 +2,7 @@
 // two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
 // and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
 import path from 'node:path';
-import type { ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
+import type { AppInfo, ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
 import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
 import { ApiError } from '../../../preload/wire';
 import { TypedEmitter } from '../events';
@@ -211,8 +211,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   touchSession(sessionId: string): void {
     this.sessions.touch(sessionId);
   }
-  info(): { dataDir: string; version: string } {
-    return { dataDir: this.dataDir, version: appVersion() };
+  info(): AppInfo {
+    return { dataDir: this.dataDir, version: appVersion(), defaultWorkspace: process.cwd() };
   }
 
   // ---- settings and secrets ---------------------------------------------------------------------
