@@ -289,6 +289,8 @@ export type EventName = keyof EngineEvents;
 export interface MaestroApi {
   call<K extends CommandName>(method: K, params: CommandParams<K>): Promise<CommandResults[K]>;
   on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void;
+  /** The desktop app only: the system's folder picker; the chosen folder, or null when cancelled. */
+  pickFolder?(): Promise<string | null>;
 }
 
 /** Error codes every transport maps to (HTTP status in parentheses). */

@@ -2,7 +2,7 @@
 // renderer as `window.maestro`. Listeners are wrapped so the renderer never sees the IPC event object.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi } from './contract';
-import { IPC_CALL, IPC_EVENT } from './wire';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER } from './wire';
 
 type Envelope = { result: unknown } | { error: { code: string; message: string } };
 
@@ -26,6 +26,10 @@ const api = {
     const fn = listener as (p: unknown) => void;
     set.add(fn);
     return () => set!.delete(fn);
+  },
+  async pickFolder(): Promise<string | null> {
+    const r = (await ipcRenderer.invoke(IPC_PICK_FOLDER)) as string | null;
+    return typeof r === 'string' ? r : null;
   },
 } satisfies MaestroApi;
 

@@ -14,6 +14,8 @@ export const WS_PATH = '/ws';
 /** IPC channel names in Electron. */
 export const IPC_CALL = 'maestro:call';
 export const IPC_EVENT = 'maestro:event';
+/** The desktop app's folder picker (a native dialog: not an engine command). */
+export const IPC_PICK_FOLDER = 'maestro:pick-folder';
 
 export class ApiError extends Error {
   constructor(

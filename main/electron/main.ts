@@ -20,7 +20,7 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import type { EngineEvents } from '../../preload/contract';
-import { IPC_CALL, IPC_EVENT, type ServerMessage } from '../../preload/wire';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER, type ServerMessage } from '../../preload/wire';
 import { ClientBridge } from '../core/api/bridge';
 import { toApiError } from '../core/api/dispatcher';
 import { fileInside } from '../core/api/guard';
@@ -204,6 +204,14 @@ function wireIpc(inst: Instance): void {
       const e = toApiError(err);
       return { error: { code: e.code, message: e.message } };
     }
+  });
+  // The request box's "Choose…": the system's folder picker, for the app's own top frame only.
+  ipcMain.handle(IPC_PICK_FOLDER, async (event: IpcMainInvokeEvent) => {
+    if (!isTrustedIpcSender(event.senderFrame, devServerUrl)) return null;
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options = { title: 'Workspace for the request', properties: ['openDirectory' as const, 'createDirectory' as const] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? null : (r.filePaths[0] ?? null);
   });
   const forward = <E extends keyof EngineEvents>(name: E) =>
     inst.engine.on(name, (payload) => {

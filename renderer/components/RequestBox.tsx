@@ -120,6 +120,18 @@ export function RequestBox({ standalone = false }: { standalone?: boolean }) {
             spellCheck={false}
             disabled={busy}
           />
+          {api.pickFolder ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={busy}
+              onClick={() => {
+                void api.pickFolder!().then((dir) => dir && setWorkspace(dir), () => undefined);
+              }}
+            >
+              Choose…
+            </button>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor={ids.profile}>Runs with</label>

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
 import { elements, render } from '../dev/markup';
+import { FakeApi } from '../dev/test-utils';
 import { createAppStore, type AppStore } from '../store/store';
 import type { Settings } from '../../preload/contract';
 import { AGENT_PROFILE_LIST } from '../../preload/profiles';
@@ -395,6 +396,14 @@ describe('other views', () => {
     const controls = els.filter((e) => ['textarea', 'input', 'select'].includes(e.tag));
     expect(controls.length).toBeGreaterThanOrEqual(3);
     for (const c of controls) expect(labelled.has(c.attrs.id)).toBe(true);
+  });
+
+  it('the request box offers the system folder picker where there is one (the desktop app), not in a browser', () => {
+    const store = createAppStore();
+    const buttons = (html: string) => elements(html).filter((e) => e.tag === 'button').map((e) => e.text);
+    expect(buttons(render(store, <RequestBox />))).not.toContain('Choose…');
+    const desktop = Object.assign(new FakeApi(), { pickFolder: async () => '/home/dev/app' });
+    expect(buttons(render(store, <RequestBox />, desktop))).toContain('Choose…');
   });
 
   it('the request box offers every agent profile of preload/profiles.ts under "Runs with"', () => {
