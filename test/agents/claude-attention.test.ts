@@ -10,7 +10,7 @@ import { startInstance, type Instance } from '../../main/core/instance';
 import { stripAnsi } from '../../main/core/terminal/ansi';
 import { reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type RecordedRequest, type Reply } from '../fake-anthropic/server';
 import { REPO_ROOT, tmpDir, waitFor } from '../helpers';
-import { REAL_RUN_TIMEOUT_MS, systemText } from './run-helpers';
+import { claudeOfflineEnv, REAL_RUN_TIMEOUT_MS, systemText } from './run-helpers';
 
 const MODEL = 'claude-sonnet-4-5';
 
@@ -57,19 +57,7 @@ describe('needs-input from Claude Code', { timeout: REAL_RUN_TIMEOUT_MS }, () =>
       JSON.stringify({ hasCompletedOnboarding: true, projects: { [workspace]: { hasTrustDialogAccepted: true } } }),
     );
     fake.setHandler(script());
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH}`,
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_AUTH_TOKEN: 'test-key',
-      ANTHROPIC_API_KEY: '',
-      CLAUDE_CONFIG_DIR: configDir,
-      DISABLE_TELEMETRY: '1',
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
-      CLAUDE_CODE_MAX_RETRIES: '0',
-    };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...claudeOfflineEnv(path.dirname(bin), fake.url, configDir) };
     instance = await startInstance({ dataDir: tmpDir(), baseEnv: env, port: 0 });
     const { engine } = instance;
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type RecordedRequest, type Reply } from '../fake-anthropic/server';
 import { REPO_ROOT, tmpDir } from '../helpers';
-import { byPlanId, gitWorkspace, maestro, rootIdOf, systemText, timelineOf, treeOf, REAL_RUN_TIMEOUT_MS } from './run-helpers';
+import { byPlanId, claudeOfflineEnv, gitWorkspace, maestro, rootIdOf, systemText, timelineOf, treeOf, REAL_RUN_TIMEOUT_MS } from './run-helpers';
 
 /** The folder of the project's `claude` (a devDependency), or of the one CLAUDE_CODE_BIN points at. */
 function claudeBinDir(): string {
@@ -89,18 +89,10 @@ describe('Claude Code as orchestrator and worker', { timeout: REAL_RUN_TIMEOUT_M
     const dataDir = tmpDir();
     fake.setHandler(script(workspace));
 
-    const result = await maestro(['run', '--data-dir', dataDir, '--workspace', workspace, '--planner', 'claude', '--agent', 'claude', 'Write alpha'], {
-      PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_AUTH_TOKEN: 'test-key',
-      ANTHROPIC_API_KEY: '',
-      CLAUDE_CONFIG_DIR: configDir,
-      DISABLE_TELEMETRY: '1',
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
-      CLAUDE_CODE_MAX_RETRIES: '0',
-    });
+    const result = await maestro(
+      ['run', '--data-dir', dataDir, '--workspace', workspace, '--planner', 'claude', '--agent', 'claude', 'Write alpha'],
+      claudeOfflineEnv(binDir, fake.url, configDir),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const rootId = rootIdOf(result);
 

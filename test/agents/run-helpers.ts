@@ -164,3 +164,22 @@ export function lastToolResults(req: RecordedRequest): Array<{ content: string; 
 export function turnsSoFar(req: RecordedRequest): number {
   return (req.body?.messages ?? []).filter((m: { role: string }) => m.role === 'assistant').length;
 }
+
+/**
+ * The environment that runs the real Claude Code CLI offline against the fake Anthropic API: its
+ * folder first on PATH, the fake as its endpoint, its own config dir, no telemetry, updates or retries.
+ */
+export function claudeOfflineEnv(binDir: string, fakeUrl: string, configDir: string): Record<string, string> {
+  return {
+    PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
+    ANTHROPIC_BASE_URL: fakeUrl,
+    ANTHROPIC_AUTH_TOKEN: 'test-key',
+    ANTHROPIC_API_KEY: '',
+    CLAUDE_CONFIG_DIR: configDir,
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+  };
+}
