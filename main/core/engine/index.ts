@@ -1,7 +1,6 @@
 // The engine's facade: what the API dispatcher, the CLI and the shells call. Each method is a line or
 // two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
 // and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
-import path from 'node:path';
 import type { AppInfo, ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
 import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
 import { ApiError } from '../../../preload/wire';
@@ -24,8 +23,8 @@ import { Setup } from './setup';
 import { approvePlan, createRequest, editPlan, rejectPlan, replan, submitPlan, type CreateParams } from './planning';
 import { archiveRequest, cancelRequest, deleteRequest, pauseRequest, renameRequest, resumeRequest, stopByPerson } from './control';
 import * as reports from './reports';
-import { recordTranscriptUsage, recoverInterrupted, sessionExited, sessionNeedsInput, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
-import { TranscriptCursor } from '../sessions/transcript';
+import { recoverInterrupted, sessionExited, sessionNeedsInput, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { Transcripts } from './transcripts';
 import { guard, WriteHalt } from './halt';
 import { tick } from './tick';
 import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
@@ -67,7 +66,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   private readonly halt: WriteHalt;
   private launcherDir?: string;
   /** Claude Code transcripts of live sessions (named by their hooks), read for token usage. */
-  private readonly transcripts = new Map<string, TranscriptCursor>();
+  private readonly transcripts = new Transcripts(this);
   apiUrl: string;
 
   constructor(private readonly opts: EngineOptions) {
@@ -92,10 +91,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
         sessionQuiet: (info, ms) => guard(() => sessionQuiet(this, info, ms)),
         sessionExited: (e: SessionExit) =>
           guard(() => {
-            // The last turn's usage (an agent Maestro ended gets no end-of-turn hook).
-            const cursor = this.transcripts.get(e.info.id);
-            this.transcripts.delete(e.info.id);
-            if (cursor) guard(() => recordTranscriptUsage(this, e.info, cursor));
+            guard(() => this.transcripts.sessionEnded(e.info));
             sessionExited(this, e);
           }),
       },
@@ -380,16 +376,9 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   sessionAttention(sessionId: string, needsInput: boolean, message?: string, transcriptPath?: string): SessionInfo {
     const info = this.sessions.get(sessionId);
     if (!info) throw new ApiError('conflict', `session ${sessionId} is not running`);
-    if (transcriptPath) {
-      if (!path.isAbsolute(transcriptPath) || !transcriptPath.endsWith('.jsonl')) {
-        throw new ApiError('bad-request', `transcriptPath must be the absolute path of a .jsonl transcript, not ${JSON.stringify(transcriptPath)}`);
-      }
-      const known = this.transcripts.get(sessionId);
-      if (known?.path !== transcriptPath) this.transcripts.set(sessionId, new TranscriptCursor(transcriptPath));
-    }
+    if (transcriptPath) this.transcripts.note(sessionId, transcriptPath);
     this.sessions.setAttention(sessionId, needsInput, message);
-    const cursor = this.transcripts.get(sessionId);
-    if (!needsInput && cursor) recordTranscriptUsage(this, info, cursor);
+    if (!needsInput) this.transcripts.turnEnded(info);
     return info;
   }
   writeSession(sessionId: string, data: string): void {

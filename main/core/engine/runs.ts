@@ -10,8 +10,6 @@ import type { SessionExit } from '../sessions/manager';
 import { groupPrompt, orchestratorPrompt, orchestratorSystemText, workerSystemText, type GroupContext } from '../sessions/prompt';
 import { prepareLaunch, type LaunchInput } from '../sessions/launch';
 import type { WorkspaceStrategy } from '../sessions/workspace';
-import type { TranscriptCursor } from '../sessions/transcript';
-import { recordUsage } from './reports';
 import { commit, type Core } from './core';
 import { leavesOf, sessionLeaves, UNFINISHED, type RootState } from './state';
 
@@ -200,16 +198,4 @@ export function sessionNeedsInput(core: Core, info: SessionInfo): void {
   core.journal.event(state, info.taskId, 'notice', `session ${info.id} needs input${what}`, { sessionId: info.id, data: { attention: info.attention } });
   core.journal.flush(state);
   core.publish('session.changed', info);
-}
-
-/**
- * Records the token usage a Claude Code session's transcript gained since the last read (at the end of
- * each turn and when the session ends), on the session's group (the root for a planner), priced like
- * the built-in agent's.
- */
-export function recordTranscriptUsage(core: Core, info: SessionInfo, cursor: TranscriptCursor): void {
-  const state = core.requests.maybe(info.rootId);
-  const task = state?.tasks.get(info.taskId);
-  if (!state || !task) return;
-  for (const u of cursor.read()) recordUsage(core, state, task, u, info.id);
 }
