@@ -2,7 +2,14 @@
 // command names and payloads through ipcRenderer.invoke / webContents.send (preload/index.ts).
 import type { ApiErrorCode, CommandName, EngineEvents, EventName } from './contract';
 
-export type ClientMessage = { t: 'call'; id: number; method: CommandName; params: unknown };
+/**
+ * A call gets one `result` or `error` answer. An `ack` (the client parsed `chars` more of a session's
+ * output: `session.ack` without an answer) gets none: acknowledgements flow at the stream's pace, and an
+ * answer per batch would only cost both sides a message (and cut the Worker's batches, which flush
+ * before every text frame).
+ */
+export type ClientMessage = { t: 'call'; id: number; method: CommandName; params: unknown } | AckMessage;
+export type AckMessage = { t: 'ack'; sessionId: string; chars: number };
 
 export type ServerMessage =
   | { t: 'result'; id: number; result: unknown }

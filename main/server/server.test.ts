@@ -160,6 +160,28 @@ describe('browser-mode server: who gets in', () => {
     expect(await get('/')).toBe(200);
   });
 
+  it('takes acknowledgements as notifications: no answer, a malformed one an error with id -1, and it keeps serving', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}?token=${encodeURIComponent(TOKEN)}`, { origin });
+    const got: { t: string; id?: number; error?: { code: string } }[] = [];
+    const answered = new Promise<void>((resolve) => {
+      ws.on('message', (data) => {
+        got.push(JSON.parse(data.toString()));
+        if (got.some((m) => m.t === 'result' && m.id === 7) && got.some((m) => m.id === -1)) resolve();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve());
+      ws.on('error', reject);
+    });
+    ws.send(JSON.stringify({ t: 'ack', sessionId: 'no-such-session', chars: 10 }));
+    ws.send(JSON.stringify({ t: 'ack', sessionId: 5, chars: 'many' }));
+    ws.send(JSON.stringify({ t: 'call', id: 7, method: 'roots.list', params: {} }));
+    await answered;
+    ws.close();
+    // The good ack got no answer; the bad one one error; the call its result.
+    expect(got.map((m) => `${m.t}:${m.id}${m.error ? `:${m.error.code}` : ''}`).sort()).toEqual(['error:-1:bad-request', 'result:7']);
+  });
+
   it('survives a few hundred random requests without a 5xx', async () => {
     let seed = 12345;
     const rnd = (n: number) => {

@@ -202,6 +202,14 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         send({ t: 'error', id: -1, error: { code: 'bad-request', message: 'the message is not valid JSON' } });
         return;
       }
+      if (msg?.t === 'ack') {
+        // A notification: no answer, unless it is malformed (then an error with id -1, as for bad JSON).
+        bridge.call('session.ack', { sessionId: msg.sessionId, chars: msg.chars }).catch((err: unknown) => {
+          const e = toApiError(err);
+          send({ t: 'error', id: -1, error: { code: e.code, message: e.message } });
+        });
+        return;
+      }
       if (msg?.t !== 'call' || typeof msg.id !== 'number' || typeof msg.method !== 'string') {
         send({ t: 'error', id: typeof msg?.id === 'number' ? msg.id : -1, error: { code: 'bad-request', message: 'expected {t: "call", id, method, params}' } });
         return;

@@ -54,6 +54,18 @@ function setup() {
 }
 
 describe('WsApi', () => {
+  it('sends acknowledgements as notifications while open, and drops them while not (a new connection starts from zero)', () => {
+    const { api, last } = setup();
+    api.ack('s1', 100); // not open yet: not queued either
+    expect(last().sent).toEqual([]);
+    last().open();
+    api.ack('s1', 5000);
+    expect(last().sent).toEqual([{ t: 'ack', sessionId: 's1', chars: 5000 }]);
+    last().drop();
+    expect(() => api.ack('s1', 7)).not.toThrow();
+    expect(last().sent).toEqual([{ t: 'ack', sessionId: 's1', chars: 5000 }]);
+  });
+
   it('queues calls until open, then sends them with ids and resolves results', async () => {
     const { api, last } = setup();
     const p = api.call('roots.list', {});

@@ -18,6 +18,11 @@ export interface TerminalSource {
   onTerminalData(listener: TerminalDataListener): () => void;
 }
 
+/** An API that takes flow-control acknowledgements as notifications (no answer awaited). */
+export interface Acknowledger {
+  ack(sessionId: string, chars: number): void;
+}
+
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
 
 export interface ConnectionInfo {
@@ -74,11 +79,11 @@ interface Pending {
 
 type AnyListener = (payload: never) => void;
 
-export class WsApi implements MaestroApi, ConnectionAware, TerminalSource {
+export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Acknowledger {
   private socket: SocketLike | null = null;
   private nextId = 1;
   private readonly inFlight = new Map<number, Pending>();
-  private queue: { message: ClientMessage; pending: Pending }[] = [];
+  private queue: { message: Extract<ClientMessage, { t: 'call' }>; pending: Pending }[] = [];
   private readonly listeners = new Map<EventName, Set<AnyListener>>();
   private readonly connectionListeners = new Set<(info: ConnectionInfo) => void>();
   private readonly terminalListeners = new Set<TerminalDataListener>();
@@ -116,7 +121,7 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource {
         reject(this.closedError());
         return;
       }
-      const message: ClientMessage = { t: 'call', id: this.nextId++, method, params };
+      const message: Extract<ClientMessage, { t: 'call' }> = { t: 'call', id: this.nextId++, method, params };
       const pending: Pending = { resolve: resolve as (v: unknown) => void, reject };
       if (this.socket && this.socket.readyState === OPEN) {
         this.send(message, pending);
@@ -126,6 +131,20 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource {
         this.queue.push({ message, pending });
       }
     });
+  }
+
+  /**
+   * `session.ack` as a notification: sent if the socket is open, else dropped (a new connection starts
+   * its flow control from zero: the server forgets a closed connection's streams).
+   */
+  ack(sessionId: string, chars: number): void {
+    if (!this.socket || this.socket.readyState !== OPEN) return;
+    const message: ClientMessage = { t: 'ack', sessionId, chars };
+    try {
+      this.socket.send(JSON.stringify(message));
+    } catch (error) {
+      console.warn('maestro: sending an acknowledgement failed', error);
+    }
   }
 
   on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void {
@@ -225,7 +244,7 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource {
     }, delay);
   }
 
-  private send(message: ClientMessage, pending: Pending): void {
+  private send(message: Extract<ClientMessage, { t: 'call' }>, pending: Pending): void {
     let text: string;
     try {
       text = JSON.stringify(message);

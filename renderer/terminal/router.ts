@@ -5,13 +5,17 @@
 // by the pane once xterm has parsed it, or here at once when no pane shows the session (the engine
 // keeps the log; a pane opened later replays it).
 import type { MaestroApi } from '../../preload/contract';
-import type { TerminalSource } from '../api/ws-client';
+import type { Acknowledger, TerminalSource } from '../api/ws-client';
 
 /** Receives a session's output: text, or UTF-8 bytes; `chars` is what to acknowledge once parsed. */
 export type TerminalSink = (data: string | Uint8Array, chars: number) => void;
 
 function isTerminalSource(api: unknown): api is TerminalSource {
   return typeof (api as Partial<TerminalSource>).onTerminalData === 'function';
+}
+
+function isAcknowledger(api: unknown): api is Acknowledger {
+  return typeof (api as Partial<Acknowledger>).ack === 'function';
 }
 
 /** Chars acknowledged per `session.ack` call. Must stay ≤ the engine's low watermark. */
@@ -81,6 +85,10 @@ export class TerminalRouter {
       return;
     }
     this.unacked.delete(sessionId);
+    if (isAcknowledger(this.api)) {
+      this.api.ack(sessionId, total);
+      return;
+    }
     this.api.call('session.ack', { sessionId, chars: total }).catch(() => {
       // The session may be gone (exited, deleted); nothing to pause any more.
     });
