@@ -177,6 +177,9 @@ class FakeTerm implements WritableTerminal {
   parse() {
     for (const cb of this.callbacks.splice(0)) cb();
   }
+  get pendingCallbacks() {
+    return this.callbacks.length;
+  }
 }
 
 describe('the Worker transport end to end (WsApi → router → pane)', () => {
@@ -244,10 +247,13 @@ describe('the Worker transport end to end (WsApi → router → pane)', () => {
     // Parsed → acknowledged, through the Worker's socket, in batches; every char once.
     term.parse();
     await settle();
-    const acks = server.sent.map((s) => JSON.parse(s)).filter((m) => m.method === 'session.ack');
+    // Acknowledgements are notifications ({t: 'ack'}): nothing comes back for them.
+    const sent = server.sent.map((s) => JSON.parse(s));
+    expect(sent.filter((m) => m.method === 'session.ack')).toEqual([]);
+    const acks = sent.filter((m) => m.t === 'ack');
     expect(acks.length).toBeGreaterThan(0);
-    expect(acks.every((a) => a.params.sessionId === 's1' && a.params.chars >= 1000)).toBe(true);
-    const acked = acks.reduce((n, a) => n + a.params.chars, 0);
+    expect(acks.every((a) => a.sessionId === 's1' && a.chars >= 1000 && a.id === undefined)).toBe(true);
+    const acked = acks.reduce((n, a) => n + a.chars, 0);
     expect(acked).toBeLessThanOrEqual(expected.length);
     expect(expected.length - acked).toBeLessThan(1000); // the router's last partial batch
     conn.dispose();
@@ -363,11 +369,18 @@ describe('a pane holds at most MAX_QUEUED_CHARS in xterm', () => {
     const term = new FakeTerm();
     const conn = connectTerminal({ api, router, sessionId: 's', term });
     await conn.ready;
-    const batch = 'x'.repeat(200 * 1024);
-    for (let i = 0; i < 5; i++) api.emit('session.data', { sessionId: 's', data: batch });
-    expect(term.written.length).toBe(Math.ceil(MAX_QUEUED_CHARS / batch.length)); // 3 × 200 KiB ≥ 512 KiB, then wait
+    const { MAX_WRITE_PIECE } = await import('../terminal/connect');
+    const batches = Array.from({ length: 5 }, (_, i) => String.fromCharCode(97 + i).repeat(200 * 1024));
+    for (const data of batches) api.emit('session.data', { sessionId: 's', data });
+    const writtenChars = () => term.written.reduce((n, w) => n + w.length, 0);
+    const batch = batches[0]!;
+    expect(writtenChars()).toBe(Math.ceil(MAX_QUEUED_CHARS / batch.length) * batch.length); // 3 × 200 KiB ≥ 512 KiB, then wait
+    // Each batch reaches xterm in pieces of at most MAX_WRITE_PIECE, with one parse callback (on its last piece).
+    expect(term.written.every((w) => w.length <= MAX_WRITE_PIECE)).toBe(true);
+    expect(term.pendingCallbacks).toBe(3);
     term.parse();
-    expect(term.written.length).toBe(5);
+    expect(writtenChars()).toBe(5 * batch.length);
+    expect(term.written.join('')).toBe(batches.join(''));
     term.parse();
     const acked = (api.callsOf('session.ack') as { chars: number }[]).reduce((n, a) => n + a.chars, 0);
     expect(acked).toBe(5 * batch.length);

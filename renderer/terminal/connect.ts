@@ -24,6 +24,28 @@ export interface TerminalConnection {
 export const MAX_QUEUED_CHARS = 512 * 1024;
 
 /**
+ * Largest piece handed to xterm in one `write`. xterm parses each write whole and checks its ~12 ms
+ * budget per frame only between writes: a 256 KiB batch in one write would hold the page's main thread
+ * for 15–30 ms, and a keystroke's echo in another pane would wait behind it.
+ */
+export const MAX_WRITE_PIECE = 64 * 1024;
+
+/**
+ * Splits a batch into pieces of at most MAX_WRITE_PIECE (views, not copies, for bytes). A piece may end
+ * inside a UTF-8 sequence or between the halves of a surrogate pair: xterm's decoders carry the partial
+ * character over to the next write.
+ */
+export function splitForParse(data: string | Uint8Array): (string | Uint8Array)[] {
+  if (data.length <= MAX_WRITE_PIECE) return [data];
+  const pieces: (string | Uint8Array)[] = [];
+  for (let at = 0; at < data.length; at += MAX_WRITE_PIECE) {
+    const end = Math.min(data.length, at + MAX_WRITE_PIECE);
+    pieces.push(typeof data === 'string' ? data.slice(at, end) : data.subarray(at, end));
+  }
+  return pieces;
+}
+
+/**
  * Written after replayed output: what is above it was restored, not streamed live to this page. A pane
  * mounted again (another selection, a layout change) for a session this page already followed live
  * replays the same output without it: nothing was restored there.
@@ -47,10 +69,12 @@ export function connectTerminal(opts: {
   let waiting: { data: string | Uint8Array; chars: number }[] = [];
   let waitingChars = 0;
 
-  // One write, one parse callback, one acknowledgement per batch.
+  // One acknowledgement per batch, from the parse callback of its last piece.
   const write = (data: string | Uint8Array, chars: number) => {
     inFlight += chars;
-    term.write(data, () => {
+    const pieces = splitForParse(data);
+    for (let i = 0; i < pieces.length - 1; i++) term.write(pieces[i]!);
+    term.write(pieces[pieces.length - 1]!, () => {
       if (disposed) return;
       inFlight -= chars;
       router.ack(sessionId, chars);

@@ -218,3 +218,21 @@ describe('watchPageShown', () => {
     expect(clock.pending).toEqual([]);
   });
 });
+
+describe('splitForParse', () => {
+  it('cuts a batch into pieces of at most MAX_WRITE_PIECE that join back to it (bytes as views, mid-character cuts allowed)', async () => {
+    const { splitForParse, MAX_WRITE_PIECE } = await import('./connect');
+    const text = 'ä€𝄞 line\r\n'.repeat(20_000);
+    const bytes = new TextEncoder().encode(text);
+    const pieces = splitForParse(bytes) as Uint8Array[];
+    expect(pieces.length).toBe(Math.ceil(bytes.length / MAX_WRITE_PIECE));
+    expect(pieces.every((p) => p.length <= MAX_WRITE_PIECE && p.buffer === bytes.buffer)).toBe(true);
+    // A streaming decoder (as xterm's) carries a character cut between pieces over to the next one.
+    const decoder = new TextDecoder();
+    expect(pieces.map((p) => decoder.decode(p, { stream: true })).join('') + decoder.decode()).toBe(text);
+    const strings = splitForParse(text) as string[];
+    expect(strings.join('')).toBe(text);
+    expect(strings.every((p) => p.length <= MAX_WRITE_PIECE)).toBe(true);
+    expect(splitForParse('short')).toEqual(['short']);
+  });
+});
