@@ -316,6 +316,11 @@ export class TerminalProcess {
 
   private appendTail(text: string): void {
     const max = this.settings.tailBytes;
+    if (text.length >= max) {
+      // A batch longer than the tail replaces it: no concatenation of the whole batch to flatten later.
+      this.tailText = text.slice(-max);
+      return;
+    }
     this.tailText += text;
     // Trim lazily so appends stay amortized O(1).
     if (this.tailText.length > 2 * max) {
