@@ -33,6 +33,8 @@ interface Options {
   cliRuns: number;
   reports: number;
   writeDoc: boolean;
+  /** Throughput cases to run (names starting with these, e.g. "80"); all when empty. */
+  throughputCases: string[];
   /** Record the engine's CPU profiles of the throughput runs into this folder. */
   profile?: string;
 }
@@ -46,6 +48,7 @@ const USAGE = `usage: npm run bench -- [options]
   --scale-sessions N    concurrent workers in the scale run (default 50)
   --scale-rate N        KB/s each of them writes (default 100)
   --tail-sessions N     fast-exiting workers in the tail run (default 100)
+  --throughput-case X   only the throughput case whose name starts with X (2 or 80; repeatable)
   --write-doc           put the results into docs/BENCHMARKS.md (between its result markers)
   --profile DIR         throughput: the engine's CPU profile (node --cpu-prof) into DIR, summarized in the
                         results (slows the run down)`;
@@ -63,6 +66,7 @@ function parseArgs(argv: string[]): Options {
     cliRuns: 40,
     reports: 1000,
     writeDoc: false,
+    throughputCases: [],
   };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -101,6 +105,10 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--tail-sessions':
         o.tailSessions = Math.round(num(a, argv[++i]));
+        break;
+      case '--throughput-case':
+        if (!argv[i + 1]) throw new Error(`--throughput-case takes a case name (2 or 80)\n${USAGE}`);
+        o.throughputCases.push(argv[++i]!);
         break;
       case '--write-doc':
         o.writeDoc = true;
@@ -325,7 +333,7 @@ async function main(): Promise<number> {
         return undefined;
       }
     };
-    results.throughput = await run('throughput', '1. Throughput (Chromium without DevTools)', () => benchThroughput(opts.throughputMB * MB, log, opts.profile));
+    results.throughput = await run('throughput', '1. Throughput (Chromium without DevTools)', () => benchThroughput(opts.throughputMB * MB, log, opts.profile, opts.throughputCases));
     results.harness = await run('harness', 'Harness check: with and without Playwright', () => benchHarnessCheck(opts.throughputMB * MB, 2, getBrowser, log));
     results.latency = await run('latency', '2. Input latency (Chromium without DevTools)', () => benchLatency(opts.keystrokes, log));
     results.tail = await run('tail', '3. Tail integrity', () => benchTail(opts.tailSessions, log));

@@ -59,6 +59,13 @@ export interface ThroughputResult {
   cpu: Record<string, number>;
   /** CPU of Chromium's renderer process by thread during the pipeline run, % of one core. */
   rendererThreads: Record<string, number>;
+  /**
+   * The stream as the page saw it: batches handed to the page, their mean size, and the share of the run
+   * during which the page held nothing unparsed (it waited for the pipeline).
+   */
+  page: { batches: number; avgBatchChars: number; waitedPct: number };
+  /** (c)'s CPU, the same way: by process, and Chromium's renderer by thread (% of one core). */
+  xtermAloneCpu: { processes: Record<string, number>; rendererThreads: Record<string, number> };
   /** With --profile: the engine's CPU profile, summarized (the run itself is slower then). */
   profile?: { engine: ReturnType<typeof summarizeCpuProfile> };
 }
@@ -81,10 +88,10 @@ export function expectedChars(line: string, bytes: number): number {
   return bytes + Math.floor(bytes / (line.length + 1)) + `\r\n${END}\r\n`.length;
 }
 
-export async function benchThroughput(bytes: number, log: (s: string) => void, profileRoot?: string): Promise<ThroughputResult[]> {
+export async function benchThroughput(bytes: number, log: (s: string) => void, profileRoot?: string, only: string[] = []): Promise<ThroughputResult[]> {
   const results: ThroughputResult[] = [];
   const noBrowser = () => Promise.reject(new Error('the throughput figures run without Playwright'));
-  for (const c of CASES) {
+  for (const c of CASES.filter((x) => only.length === 0 || only.some((o) => x.name.startsWith(o)))) {
     log(`  ${c.name}, ${round(bytes / MB)} MB: the pipeline (Chromium without DevTools)…`);
     const profileDir = profileRoot && path.join(profileRoot, c.name.replace(/\W+/g, '-'));
     const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser, profileDir);
@@ -116,6 +123,8 @@ export async function benchThroughput(bytes: number, log: (s: string) => void, p
       rows: pipeline.rows,
       cpu: pipeline.cpu,
       rendererThreads: pipeline.rendererThreads,
+      page: pipeline.page,
+      xtermAloneCpu: { processes: alone.cpu, rendererThreads: alone.rendererThreads },
       ...(profile ? { profile } : {}),
     });
   }
@@ -210,6 +219,7 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
       const t0 = nowMs();
       await release(serve, sessionId);
       const tParsed: number = (await page.next('parsed', 600_000)).at;
+      const stream = await page.next('stream');
       const tVisible: number = (await page.next('visible', 600_000)).at ?? NaN;
       const elapsed = Math.max(tParsed, Number.isNaN(tVisible) ? 0 : tVisible) - t0;
       // The renderer process by thread: the page's main thread, the WebSocket Worker, the compositor, IO, …
@@ -236,6 +246,11 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
         scrollback,
         cpu,
         rendererThreads,
+        page: {
+          batches: Number(stream.batches),
+          avgBatchChars: Number(stream.avgBatchChars),
+          waitedPct: Math.round((Number(stream.waitedMs) / Math.max(1, Number(stream.waitedMs) + Number(stream.holdingMs))) * 100),
+        },
       };
     } finally {
       await page.close();
@@ -261,6 +276,7 @@ async function xtermAloneRun(c: ThroughputCase, bytes: number, cols: number, row
 <body style="margin:0;background:#0f1117"><div id="term" style="width:1560px;height:420px"></div>
 <script>
 const o = JSON.parse(new URLSearchParams(location.search).get('bench'));
+console.log('MAESTRO-BENCH ' + JSON.stringify({ ev: 'start' }));
 window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.stringify({ ev: 'done', ...r })), (e) => console.log('MAESTRO-BENCH ' + JSON.stringify({ ev: 'page-error', message: String(e) })));
 </script></body></html>`,
   );
@@ -268,8 +284,27 @@ window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.string
   url.searchParams.set('bench', JSON.stringify({ line: c.line, bytes, cols, rows, options: { ...PANE_OPTIONS, scrollback } }));
   const page = openBare(url.toString());
   try {
+    await page.next('start', 600_000);
+    const procs = descendants(process.pid).filter((p) => p.cmd.includes('chromium'));
+    const cpu0 = procs.map((p) => cpuMsOf(p.pid));
+    const renderers = procs.filter((p) => p.cmd.includes('--type=renderer'));
+    const threads0 = renderers.map((p) => threadCpuMs(p.pid));
+    const t0 = nowMs();
     const r = await page.next('done', 600_000);
-    return { mbs: r.chars / MB / (r.ms / 1000) };
+    const elapsed = nowMs() - t0;
+    const cpu: Record<string, number> = {};
+    procs.forEach((p, i) => {
+      const kind = `chromium ${/--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser'}`;
+      cpu[kind] = (cpu[kind] ?? 0) + Math.round(((cpuMsOf(p.pid) - cpu0[i]!) / elapsed) * 100);
+    });
+    const rendererThreads: Record<string, number> = {};
+    renderers.forEach((p, i) => {
+      for (const [name, ms] of threadCpuMs(p.pid)) {
+        const pct = Math.round(((ms - (threads0[i]!.get(name) ?? 0)) / elapsed) * 100);
+        if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
+      }
+    });
+    return { mbs: r.chars / MB / (r.ms / 1000), cpu, rendererThreads };
   } finally {
     await page.close();
   }

@@ -40,15 +40,19 @@
   }
   const whenPaneShows = (text, title) => whenDom(() => paneText(title).includes(text));
 
+  /** [time, chars arrived, chars acknowledged] per batch received and per acknowledgement sent. */
+  const stream = [];
   // Flow-control acknowledgements ("parsed by xterm"), whichever way the page sends them.
   const acked = new Map();
   const ackWaiters = [];
   function sawOutgoing(data) {
-    if (typeof data !== 'string' || !data.includes('"session.ack"')) return;
+    if (typeof data !== 'string' || !(data.includes('"session.ack"') || data.startsWith('{"t":"ack"'))) return;
     try {
       const msg = JSON.parse(data);
-      const id = msg.params.sessionId;
-      acked.set(id, (acked.get(id) || 0) + msg.params.chars);
+      const ack = msg.t === 'ack' ? msg : msg.params;
+      const id = ack.sessionId;
+      acked.set(id, (acked.get(id) || 0) + ack.chars);
+      stream.push([now(), 0, ack.chars]);
       for (const w of ackWaiters.splice(0)) {
         if ((acked.get(w.id) || 0) >= w.chars) w.resolve(now());
         else ackWaiters.push(w);
@@ -70,6 +74,10 @@
       constructor(...args) {
         super(...args);
         transport = 'websocket in a worker';
+        this.addEventListener('message', (e) => {
+          const d = e.data;
+          if (d && d.t === 'data') stream.push([now(), d.chars, 0]);
+        });
       }
     };
     const post = Worker.prototype.postMessage;
@@ -90,9 +98,31 @@
     const renderer = document.querySelector('.term-pane .xterm-rows') ? 'dom' : 'webgl';
     // The router acknowledges in batches: at most `ackSlack` parsed chars stay unacknowledged at the end.
     const parsed = whenAcked(o.sessionId, ackedOf(o.sessionId) + o.chars - o.ackSlack);
-    const visible = renderer === 'dom' ? whenPaneShows(o.end) : Promise.resolve(NaN);
     report({ ev: 'ready', renderer, transport: transport });
-    report({ ev: 'parsed', at: await parsed });
+    const tp = await parsed;
+    // Watched only from here: a DOM observer while the stream runs would cost the page on every frame.
+    // The end marker is the stream's last line, so it cannot show before (almost) everything is parsed.
+    const visible = renderer === 'dom' ? whenPaneShows(o.end) : Promise.resolve(NaN);
+    // The stream as the page saw it: batches arriving, acknowledgements (parsed) leaving. While nothing is
+    // outstanding the page had nothing to parse: it waited for the pipeline.
+    let outstanding = 0;
+    let last = stream.length ? stream[0][0] : 0;
+    let waitedMs = 0;
+    let holdingMs = 0;
+    let batches = 0;
+    let batchChars = 0;
+    for (const [t, arrived, acked] of stream) {
+      if (outstanding <= 0) waitedMs += t - last;
+      else holdingMs += t - last;
+      outstanding += arrived - acked;
+      last = t;
+      if (arrived) {
+        batches++;
+        batchChars += arrived;
+      }
+    }
+    report({ ev: 'stream', batches, avgBatchChars: Math.round(batchChars / Math.max(1, batches)), waitedMs: Math.round(waitedMs), holdingMs: Math.round(holdingMs) });
+    report({ ev: 'parsed', at: tp });
     report({ ev: 'visible', at: await visible });
   }
 
