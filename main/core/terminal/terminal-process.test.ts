@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmpDir, waitFor } from '../../../test/helpers';
 import type { PtyExit } from './pty';
-import { TerminalProcess, type TerminalProcessOptions } from './terminal-process';
+import { TerminalProcess, batchWindowMs, type TerminalProcessOptions } from './terminal-process';
 import { RecordingBackend, shArgs, testEnv } from './test-support';
 
 const live: TerminalProcess[] = [];
@@ -63,6 +63,16 @@ describe('TerminalProcess batching', () => {
     const sizeFlushes = Math.ceil(MANY_WRITES_OUTPUT.length / (64 * 1024));
     expect(t.batches.length).toBeLessThanOrEqual(proc.realChunks.length + sizeFlushes);
     expect(t.batches.length * 10).toBeLessThan(proc.deliveredChunks);
+  });
+
+  it('waits a frame between batches while output streams, and batchMs after small output', () => {
+    const t = { batchMs: 5, streamBatchMs: 16, streamChars: 16_384 };
+    expect(batchWindowMs(0, t)).toBe(5); // nothing sent yet
+    expect(batchWindowMs(3, t)).toBe(5); // a keystroke's echo
+    expect(batchWindowMs(16_383, t)).toBe(5);
+    expect(batchWindowMs(16_384, t)).toBe(16); // a stream
+    expect(batchWindowMs(262_144, t)).toBe(16);
+    expect(batchWindowMs(262_144, { ...t, streamBatchMs: 1 })).toBe(5); // never shorter than batchMs
   });
 
   it('flushes early once a batch reaches batchBytes', async () => {
