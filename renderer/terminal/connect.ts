@@ -69,31 +69,21 @@ export function connectTerminal(opts: {
   let waiting: { data: string | Uint8Array; chars: number }[] = [];
   let waitingChars = 0;
 
-  // Each piece is acknowledged from its own parse callback, so the window reopens while the rest of a
-  // large batch is still being parsed. A piece's share of the batch's chars is proportional to its bytes
-  // (the shares add up to the batch's count exactly: flow control only needs the sum).
+  // One acknowledgement per batch, from the parse callback of its last piece.
   const write = (data: string | Uint8Array, chars: number) => {
     inFlight += chars;
     const pieces = splitForParse(data);
-    let given = 0;
-    let bytesBefore = 0;
-    for (const piece of pieces) {
-      bytesBefore += piece.length;
-      const upTo = bytesBefore === data.length ? chars : Math.floor((chars * bytesBefore) / data.length);
-      const share = upTo - given;
-      given = upTo;
-      term.write(piece, () => parsed(share));
-    }
-  };
-  const parsed = (chars: number) => {
-    if (disposed) return;
-    inFlight -= chars;
-    router.ack(sessionId, chars);
-    while (waiting.length > 0 && inFlight < MAX_QUEUED_CHARS) {
-      const next = waiting.shift()!;
-      waitingChars -= next.chars;
-      write(next.data, next.chars);
-    }
+    for (let i = 0; i < pieces.length - 1; i++) term.write(pieces[i]!);
+    term.write(pieces[pieces.length - 1]!, () => {
+      if (disposed) return;
+      inFlight -= chars;
+      router.ack(sessionId, chars);
+      while (waiting.length > 0 && inFlight < MAX_QUEUED_CHARS) {
+        const next = waiting.shift()!;
+        waitingChars -= next.chars;
+        write(next.data, next.chars);
+      }
+    });
   };
   const writeLive = (data: string | Uint8Array, chars: number) => {
     if (inFlight < MAX_QUEUED_CHARS && waiting.length === 0) {

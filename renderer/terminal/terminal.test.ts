@@ -236,38 +236,3 @@ describe('splitForParse', () => {
     expect(splitForParse('short')).toEqual(['short']);
   });
 });
-
-describe('a large batch of bytes in a pane', () => {
-  it('is acknowledged piece by piece as xterm parses, and in all exactly its chars', async () => {
-    const { MAX_WRITE_PIECE } = await import('./connect');
-    // An API that delivers bytes, as the WebSocket client does.
-    class ByteApi extends FakeApi {
-      deliver: ((id: string, data: Uint8Array, chars: number) => void) | undefined;
-      onTerminalData(l: (id: string, data: Uint8Array, chars: number) => void) {
-        this.deliver = l;
-        return () => (this.deliver = undefined);
-      }
-    }
-    const api = new ByteApi({ 'session.attach': () => ({ data: '', restored: false, live: true }), 'session.ack': () => ({ ok: true }) });
-    const router = new TerminalRouter(api, 1);
-    router.start();
-    const acked = () => (api.callsOf('session.ack') as { chars: number }[]).reduce((n, a) => n + a.chars, 0);
-    const writes: { data: string | Uint8Array; cb?: () => void }[] = [];
-    const term: WritableTerminal = { write: (data, cb) => void writes.push({ data, cb }) };
-    const conn = connectTerminal({ api, router, sessionId: 's', term });
-    await conn.ready;
-    // 'ä' is 2 bytes and 1 char: a piece's share is not its byte count.
-    const text = 'ää line\r\n'.repeat(30_000);
-    const bytes = new TextEncoder().encode(text);
-    api.deliver!('s', bytes, text.length);
-    const pieces = writes.filter((w) => w.data instanceof Uint8Array);
-    expect(pieces.length).toBe(Math.ceil(bytes.length / MAX_WRITE_PIECE));
-    pieces[0]!.cb!();
-    expect(acked()).toBeGreaterThan(0);
-    expect(acked()).toBeLessThan(text.length);
-    for (const p of pieces.slice(1)) p.cb!();
-    expect(acked()).toBe(text.length);
-    conn.dispose();
-    expect(acked()).toBe(text.length); // nothing left over to count again
-  });
-});
