@@ -2,8 +2,9 @@
 // outside one through the running instance of the data dir (its admin token in instance.json).
 // Inside a session (MAESTRO_SESSION_ID set) nothing else is used: a worker that unsets its token must
 // not reach the admin token of a data dir, nor read the data dir directly.
-import fs from 'node:fs';
-import path from 'node:path';
+// Named imports only: in the CommonJS report entry a default import costs esbuild's interop copy of the module.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandName, CommandParams, CommandResults } from '../../preload/contract';
 import { resolveDataDir } from '../core/data-dir-location';
 import { MalformedAnswer, post } from './http-post';
@@ -36,10 +37,10 @@ export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
   if (process.env.MAESTRO_API && !dataDirOpt) {
     return { url: process.env.MAESTRO_API, token: process.env.MAESTRO_TOKEN ?? '', inSession: true };
   }
-  const file = path.join(resolveDataDir(dataDirOpt), 'instance.json');
+  const file = join(resolveDataDir(dataDirOpt), 'instance.json');
   let info: { pid?: number; apiUrl?: string; adminToken?: string };
   try {
-    info = JSON.parse(fs.readFileSync(file, 'utf8'));
+    info = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }

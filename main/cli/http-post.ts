@@ -3,6 +3,9 @@
 // request needs. This sends the request in one write with `Connection: close` and reads the answer as
 // HTTP/1.1 frames it: a Content-Length body, a chunked body, or a body up to the close; interim 1xx
 // answers are skipped. It resolves as soon as the body is complete. https goes through node:https.
+// node:net is imported statically and by name: in the CommonJS report entry a dynamic import() would start
+// Node's ESM loader (a dozen more modules), and a default import costs esbuild's copy of the module object.
+import { connect } from 'node:net';
 
 /** Answers larger than this are refused (the largest the CLI reads, a 10,000-task tree, is a few MB). */
 export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
@@ -21,7 +24,6 @@ export class MalformedAnswer extends Error {
 export async function post(url: URL, headers: Record<string, string>, body: string): Promise<Answer> {
   if (url.protocol === 'https:') return postWithNodeHttps(url, headers, body);
   if (url.protocol !== 'http:') throw new Error(`unsupported protocol ${url.protocol}`);
-  const net = await import('node:net');
   const payload = Buffer.from(body, 'utf8');
   const lines = [`POST ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
   for (const [k, v] of Object.entries({ ...headers, 'content-length': String(payload.length), connection: 'close' })) {
@@ -34,7 +36,7 @@ export async function post(url: URL, headers: Record<string, string>, body: stri
   const port = Number(url.port || 80);
   return new Promise((resolve, reject) => {
     const reader = new AnswerReader();
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket = connect({ host, port, noDelay: true });
     let settled = false;
     const finish = (err: Error | undefined, answer?: Answer) => {
       if (settled) return;
