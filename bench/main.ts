@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { benchCli, type CliResult } from './cli';
 import { benchDurable, type DurableResult } from './durable';
 import { benchLatency, type LatencyResult } from './latency';
+import { benchLoad, type LoadResult } from './load';
 import { appBuild } from './lib/build';
 import { chromiumVersion } from './lib/bare';
 import { launchBrowser } from './lib/browser';
@@ -18,7 +19,7 @@ import { benchTail, type TailResult } from './tail';
 import { benchHarnessCheck, benchThroughput, type HarnessCheck, type ThroughputResult } from './throughput';
 import { benchTree, type TreeResult } from './tree';
 
-const BENCHES = ['throughput', 'harness', 'latency', 'tail', 'scale', 'tree', 'cli', 'durable', 'spawn'] as const;
+const BENCHES = ['throughput', 'harness', 'latency', 'tail', 'scale', 'tree', 'cli', 'durable', 'spawn', 'load'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 interface Options {
@@ -32,6 +33,8 @@ interface Options {
   treeTasks: number;
   cliRuns: number;
   reports: number;
+  loadWorkers: number;
+  loadReports: number;
   writeDoc: boolean;
   /** Throughput cases to run (names starting with these, e.g. "80"); all when empty. */
   throughputCases: string[];
@@ -49,6 +52,9 @@ const USAGE = `usage: npm run bench -- [options]
   --scale-rate N        KB/s each of them writes (default 100)
   --tail-sessions N     fast-exiting workers in the tail run (default 100)
   --throughput-case X   only the throughput case whose name starts with X (2 or 80; repeatable)
+        break;
+  --load-workers N      sessions reporting at once in the load run (default 50, at most 64)
+  --load-reports N      task.log reports each of them sends (default 100)
   --write-doc           put the results into docs/BENCHMARKS.md (between its result markers)
   --profile DIR         throughput: the engine's CPU profile (node --cpu-prof) into DIR, summarized in the
                         results (slows the run down)`;
@@ -65,6 +71,8 @@ function parseArgs(argv: string[]): Options {
     treeTasks: 10_000,
     cliRuns: 40,
     reports: 1000,
+    loadWorkers: 50,
+    loadReports: 100,
     writeDoc: false,
     throughputCases: [],
   };
@@ -89,7 +97,7 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case '--quick':
-        Object.assign(o, { throughputMB: 20, keystrokes: 40, tailSessions: 30, scaleSeconds: 20, treeTasks: 10_000, cliRuns: 15, reports: 300 });
+        Object.assign(o, { throughputMB: 20, keystrokes: 40, tailSessions: 30, scaleSeconds: 20, treeTasks: 10_000, cliRuns: 15, reports: 300, loadWorkers: 20, loadReports: 30 });
         break;
       case '--throughput-mb':
         o.throughputMB = num(a, argv[++i]);
@@ -109,6 +117,12 @@ function parseArgs(argv: string[]): Options {
       case '--throughput-case':
         if (!argv[i + 1]) throw new Error(`--throughput-case takes a case name (2 or 80)\n${USAGE}`);
         o.throughputCases.push(argv[++i]!);
+        break;
+      case '--load-workers':
+        o.loadWorkers = Math.min(64, Math.round(num(a, argv[++i])));
+        break;
+      case '--load-reports':
+        o.loadReports = Math.round(num(a, argv[++i]));
         break;
       case '--write-doc':
         o.writeDoc = true;
@@ -138,6 +152,7 @@ interface Results {
   cli?: CliResult;
   durable?: DurableResult;
   spawn?: SpawnResult;
+  load?: LoadResult;
   errors: Record<string, string>;
 }
 
@@ -232,7 +247,7 @@ function rows(r: Results): Row[] {
     out.push({
       figure: `6. CLI round trip, \`maestro task log\` as a whole process (${c.runs} runs each)`,
       result: `p50 **${f(c.cli.p50)} ms**, p95 ${f(c.cli.p95)} ms → **${f(c.ratio, 2)} ×** node's bare start (${c.entry})`,
-      reference: `\`node -e 0\`, alternating: p50 ${f(c.node.p50)} ms, p95 ${f(c.node.p95)} ms; the ESM entry \`node dist/cli/maestro.js\`: p50 ${f(c.esm.p50)} ms (${f(c.esm.ratio, 2)} ×)`,
+      reference: `\`node -e 0\`, alternating: p50 ${f(c.node.p50)} ms, p95 ${f(c.node.p95)} ms; through a \`/bin/sh\` launcher: p50 ${f(c.sh.p50)} ms (${f(c.sh.ratio, 2)} ×); the ESM entry \`node dist/cli/maestro.js\`: p50 ${f(c.esm.p50)} ms (${f(c.esm.ratio, 2)} ×)`,
       goal: 'p50 ≤ 1.4 × node',
       met: c.ratio <= 1.4,
     });
@@ -256,6 +271,17 @@ function rows(r: Results): Row[] {
       goal: '— (measured)',
     });
   }
+  if (r.load) {
+    const l = r.load;
+    const total = l.workers * l.reportsPerWorker;
+    out.push({
+      figure: `9. Load: ${l.workers} workers × ${l.reportsPerWorker} \`task.log\` reports each, all at once (each session with its own token)`,
+      result: `**${l.lost} lost**, ${l.duplicated} duplicated, order kept in **${l.workers - l.tasksOutOfOrder}/${l.workers}** tasks; per report p50 **${f(l.latency.p50)} ms**, p95 **${f(l.latency.p95)} ms** (max ${f(l.latency.max)})`,
+      reference: `${l.answered}/${total} answered ok${l.failed ? ` (${l.failed} failed: ${l.firstError ?? ''})` : ''}; ${l.perSecond} reports/s, ${f(l.seconds)} s in all`,
+      goal: '0 lost, order kept',
+      met: l.lost === 0 && l.duplicated === 0 && l.tasksOutOfOrder === 0 && l.failed === 0,
+    });
+  }
   return out;
 }
 
@@ -267,7 +293,7 @@ function markdown(r: Results): string {
     `Load average at the start ${m.load.start.map(f1).join(' / ')}, at the end ${m.load.end.map(f1).join(' / ')}.`,
     `Sizes: ${r.options.throughputMB} MB per throughput command, ${r.options.keystrokes} keystrokes, ${r.options.tailSessions} tail workers, ` +
       `${r.options.scaleSessions} workers × ${r.options.scaleRateKBs} KB/s for ${r.options.scaleSeconds} s, ${r.options.treeTasks} tasks, ` +
-      `${r.options.cliRuns} CLI runs, ${r.options.reports} reports.`,
+      `${r.options.cliRuns} CLI runs, ${r.options.reports} reports, ${r.options.loadWorkers} × ${r.options.loadReports} load reports.`,
     `Throughput and latency pages: Chromium started by the bench, DevTools client attached: ${r.devtoolsAttached ? 'yes' : 'no'}.`,
     '',
     '| Figure | Result | Reference, side by side | Goal | Met |',
@@ -345,6 +371,7 @@ async function main(): Promise<number> {
     results.cli = await run('cli', '6. CLI round trip', () => benchCli(opts.cliRuns, log));
     results.durable = await run('durable', '7. Durable writes', () => benchDurable(opts.reports, 100, log));
     results.spawn = await run('spawn', '8. Plan → first wave', () => benchSpawn(5, 8, log));
+    results.load = await run('load', '9. Load: workers reporting at once', () => benchLoad(opts.loadWorkers, opts.loadReports, log));
   } finally {
     await browser?.close();
     cleanupTmpDirs();

@@ -40,9 +40,6 @@ if (all || targets.has('cli')) {
     outfile: 'dist/cli/maestro.cjs',
     format: 'cjs',
     sourcemap: false,
-    // import.meta.url of the modules it bundles (main/core/paths.ts) is this file's URL.
-    define: { ...common.define, 'import.meta.url': '__maestroFileUrl' },
-    banner: { js: "const __maestroFileUrl = require('node:url').pathToFileURL(__filename).href;" },
     metafile: true,
   });
   // Remove chunks of earlier builds only after the new ones are written: a CLI running meanwhile keeps working.

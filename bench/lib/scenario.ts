@@ -102,3 +102,42 @@ export async function whenReady(serve: Serve, sessionId: string): Promise<void> 
 export function release(serve: Serve, sessionId: string): Promise<unknown> {
   return serve.call('session.write', { sessionId, data: '\r' });
 }
+
+/**
+ * A worker script that records what its session was given (task id, session id, scoped token, API, and
+ * the `maestro` launcher its PATH finds first) in `session-env/<session>.env` of the workspace, written
+ * whole (renamed into place), then idles. The bench then reports as that session, with its own token.
+ */
+export const RECORD_SESSION_ENV =
+  'mkdir -p session-env && f="session-env/$MAESTRO_SESSION_ID" && ' +
+  `printf '%s\\n' "$MAESTRO_TASK_ID" "$MAESTRO_SESSION_ID" "$MAESTRO_TOKEN" "$MAESTRO_API" "$MAESTRO_ROOT_ID" "$(command -v maestro)" > "$f.tmp" && ` +
+  'mv "$f.tmp" "$f.env"; exec sleep 600';
+
+export interface SessionEnv {
+  taskId: string;
+  sessionId: string;
+  token: string;
+  apiUrl: string;
+  rootId: string;
+  /** The `maestro` the session's PATH finds: the launcher the engine wrote (writeLauncher). */
+  launcher: string;
+}
+
+/** Waits until `count` workers running RECORD_SESSION_ENV in `workspace` have written their files. */
+export async function sessionEnvs(workspace: string, count: number, timeoutMs = 60_000): Promise<SessionEnv[]> {
+  const dir = path.join(workspace, 'session-env');
+  const files = await waitFor(
+    () => {
+      const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.env')) : [];
+      return names.length >= count ? names : null;
+    },
+    `${count} sessions to record their environment`,
+    timeoutMs,
+    20,
+  );
+  return files.map((name) => {
+    const [taskId, sessionId, token, apiUrl, rootId, launcher] = fs.readFileSync(path.join(dir, name), 'utf8').split('\n');
+    if (!taskId || !token || !apiUrl || !launcher) throw new Error(`session-env/${name} is incomplete`);
+    return { taskId, sessionId: sessionId!, token, apiUrl, rootId: rootId!, launcher };
+  });
+}

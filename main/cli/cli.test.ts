@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cliEnv, plan3, tmpDir } from '../../test/helpers';
 import { startInstance, type Instance } from '../core/instance';
+import { writeLauncher } from '../core/sessions/launch';
 
 let inst: Instance;
 let ids: Map<string, string>;
@@ -13,9 +14,14 @@ let dataDir: string;
 /** The session launcher's entry: the report commands as one CommonJS file (main/cli/fast-entry.ts). */
 const LAUNCHER_CLI = path.join(path.dirname(CLI), 'maestro.cjs');
 
+/** The session launcher as the engine writes it (main/core/sessions/launch.ts), run as a program. */
+let LAUNCHER: string;
+
+/** Runs the CLI: `node <entry> args`, or the launcher itself when `entry` is LAUNCHER. */
 function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string, entry = CLI) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [entry, ...args], {
+    const [program, argv] = entry === LAUNCHER ? [LAUNCHER, args] : [process.execPath, [entry, ...args]];
+    const child = spawn(program, argv, {
       env: cliEnv({ MAESTRO_DATA_DIR: dataDir, ...env }),
     });
     let stdout = '';
@@ -30,6 +36,7 @@ const asApp = () => ({ MAESTRO_API: inst.api.url, MAESTRO_TOKEN: inst.adminToken
 
 beforeAll(async () => {
   dataDir = tmpDir();
+  LAUNCHER = path.join(writeLauncher(tmpDir()), 'maestro');
   const workspace = tmpDir('maestro-ws-');
   inst = await startInstance({ dataDir, overrides: { concurrency: 1 } });
   // No session starts: the agent is missing, so g1 and g2 fail to start. Their subtasks are FAILED,
@@ -147,37 +154,63 @@ describe('maestro CLI forgiving forms', () => {
   });
 });
 
-describe('the launcher entry (maestro.cjs) and the full CLI', () => {
-  it('answer the report commands alike', async () => {
+describe('the launcher entry (maestro.cjs), the session launcher and the full CLI', () => {
+  it('the launcher starts Node itself here (no shell), on the CommonJS entry', () => {
+    const text = fs.readFileSync(LAUNCHER, 'utf8');
+    expect(text.split('\n')[0]).toBe(`#!${process.execPath}`);
+    expect(text).toContain(JSON.stringify(LAUNCHER_CLI));
+  });
+
+  it('answer the report commands alike, good and bad arguments', async () => {
     const id = ids.get('s5')!;
-    const both = async (args: string[]) => [await cli(args, asApp(), undefined, LAUNCHER_CLI), await cli(args, asApp())];
+    const all = async (args: string[], env = asApp()) => [await cli(args, env, undefined, LAUNCHER), await cli(args, env, undefined, LAUNCHER_CLI), await cli(args, env)];
     for (const args of [
       ['task', 'block', id, '--reason', 'waits for a review'],
       ['task', 'start', id, '--json'],
       ['task', 'log', id, 'half', 'way'],
-      ['task', 'complete', id, '--summary', 'done', '--json'],
+      ['task', 'log', '--id', id, '-m', 'with flags', '--json'],
+      ['task', 'fail', id, '--reason', 'tests fail', '--json'],
+      ['task', 'start', id],
+      ['task', 'done', id, '--summary', 'done', '--json'],
       ['task', 'start', 'task-doesnotexist'],
       ['task', 'log'],
+      ['task', 'log', id, 'a', '--message', 'b'],
+      ['task', 'fail', id],
+      ['task', 'start', 'a', '--id', 'b'],
+      ['task', 'log', id, 'x', '--bogus'],
+      ['task', 'frobnicate', id],
     ]) {
-      const [launcher, full] = await both(args);
-      expect(launcher.code, `${args.join(' ')}: ${launcher.stderr}`).toBe(full.code);
-      // A log answers with its sequence number, the only thing that differs between two calls.
-      const same = (s: string) => s.replace(/\b(seq|#)\s*\d+/g, '$1 N').replace(/"(seq|updatedAt|startedAt|endedAt)":\s*("[^"]*"|\d+)/g, '"$1":_');
-      expect(same(launcher.stdout)).toBe(same(full.stdout));
-      expect(launcher.stderr).toBe(full.stderr);
+      const [launcher, entry, full] = await all(args);
+      for (const r of [launcher!, entry!]) {
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(full!.code);
+        // A log answers with its sequence number, the only thing that differs between two calls.
+        const same = (s: string) => s.replace(/\b(seq|#)\s*\d+/g, '$1 N').replace(/"(seq|updatedAt|startedAt|endedAt)":\s*("[^"]*"|\d+)/g, '"$1":_');
+        expect(same(r.stdout)).toBe(same(full!.stdout));
+        expect(r.stderr).toBe(full!.stderr);
+      }
+    }
+    // The server down and a wrong token: the same messages and exit codes on every path.
+    const down = { MAESTRO_API: 'http://127.0.0.1:9', MAESTRO_TOKEN: 'x' };
+    const wrong = { MAESTRO_API: inst.api.url, MAESTRO_TOKEN: 'not-a-token' };
+    for (const env of [down, wrong]) {
+      const [launcher, entry, full] = await all(['task', 'log', id, 'lost'], env);
+      expect(full!.code).toBe(1);
+      expect(full!.stderr).toMatch(env === down ? /cannot reach Maestro at http:\/\/127.0.0.1:9 \(ECONNREFUSED\)/ : /invalid or expired token/);
+      for (const r of [launcher!, entry!]) expect([r.code, r.stderr]).toEqual([full!.code, full!.stderr]);
     }
   });
 
   it('hands every other command to the full CLI', async () => {
     const args = ['task', 'show', ids.get('s5')!, '--json'];
-    const [launcher, full] = [await cli(args, asApp(), undefined, LAUNCHER_CLI), await cli(args, asApp())];
+    const [launcher, full] = [await cli(args, asApp(), undefined, LAUNCHER), await cli(args, asApp())];
     expect(launcher.code, launcher.stderr).toBe(0);
     expect(launcher.stdout).toContain(ids.get('s5')!);
     expect(() => JSON.parse(launcher.stdout)).not.toThrow();
     expect(launcher.stdout).toBe(full.stdout);
-    const help = [await cli(['--help'], {}, undefined, LAUNCHER_CLI), await cli(['--help'])];
+    const help = [await cli(['--help'], {}, undefined, LAUNCHER), await cli(['--help'], {}, undefined, LAUNCHER_CLI), await cli(['--help'])];
     expect(help[0]!.stdout).toContain('Usage: maestro');
-    expect(help[0]!.stdout).toBe(help[1]!.stdout);
+    expect(help[0]!.stdout).toBe(help[2]!.stdout);
+    expect(help[1]!.stdout).toBe(help[2]!.stdout);
   });
 });
 

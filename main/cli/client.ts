@@ -2,11 +2,12 @@
 // outside one through the running instance of the data dir (its admin token in instance.json).
 // Inside a session (MAESTRO_SESSION_ID set) nothing else is used: a worker that unsets its token must
 // not reach the admin token of a data dir, nor read the data dir directly.
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
+// Named imports only: in the CommonJS report entry a default import costs esbuild's interop copy of the module.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandName, CommandParams, CommandResults } from '../../preload/contract';
-import { resolveDataDir } from '../core/paths';
+import { resolveDataDir } from '../core/data-dir-location';
+import { MalformedAnswer, post } from './http-post';
 
 export class CliError extends Error {
   constructor(
@@ -36,10 +37,10 @@ export function findEndpoint(dataDirOpt?: string): Endpoint | undefined {
   if (process.env.MAESTRO_API && !dataDirOpt) {
     return { url: process.env.MAESTRO_API, token: process.env.MAESTRO_TOKEN ?? '', inSession: true };
   }
-  const file = path.join(resolveDataDir(dataDirOpt), 'instance.json');
+  const file = join(resolveDataDir(dataDirOpt), 'instance.json');
   let info: { pid?: number; apiUrl?: string; adminToken?: string };
   try {
-    info = JSON.parse(fs.readFileSync(file, 'utf8'));
+    info = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
@@ -87,10 +88,12 @@ export async function call<K extends CommandName>(
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     throw new CliError(`this ${method} request is ${mb(size)}; Maestro takes at most ${mb(MAX_REQUEST_BYTES)} a request`, 2);
   }
+  if (/[^\x21-\x7e]/.test(ep.token)) throw new CliError('the token (MAESTRO_TOKEN inside a session) holds characters an HTTP header cannot carry');
   let res: { status: number; text: string };
   try {
-    res = await post(new URL(`${ep.url}/api/${method}`), ep.token, payload);
+    res = await post(new URL(`${ep.url}/api/${method}`), { 'content-type': 'application/json', authorization: `Bearer ${ep.token}` }, payload);
   } catch (err) {
+    if (err instanceof MalformedAnswer) throw new CliError(`Maestro at ${ep.url} sent an answer the CLI cannot read: ${err.message}`);
     const cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new CliError(`cannot reach Maestro at ${ep.url} (${cause}); is the app or \`maestro serve\` still running?`);
   }
@@ -102,36 +105,4 @@ export async function call<K extends CommandName>(
   }
   if (res.status !== 200 || body.error) throw new CliError(body.error?.message ?? `Maestro answered ${res.status}`, 1, body.error?.code);
   return body.result as CommandResults[K];
-}
-
-/**
- * One POST over node:http, on a connection of its own that closes after the answer. Workers run the CLI
- * for every report, so its start-up counts: fetch() would first load undici (tens of ms), and its
- * kept-alive socket would hold the process open after the answer.
- */
-async function post(url: URL, token: string, body: string): Promise<{ status: number; text: string }> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
-  const transport = url.protocol === 'https:' ? await import('node:https') : http;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(
-      url,
-      {
-        method: 'POST',
-        agent: false,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

@@ -33,7 +33,7 @@ describe('packagedCliEntry (the RunAsNode fuse is off in the packaged app)', () 
   it('runs the unpacked bundle with the system Node from PATH, without ELECTRON_RUN_AS_NODE', () => {
     const bin = path.dirname(process.execPath);
     const entry = packagedCliEntry('/opt/Maestro/resources/app.asar', `/nowhere${path.delimiter}${bin}`, 'linux');
-    expect(entry.args).toEqual(['/opt/Maestro/resources/app.asar.unpacked/dist/cli/maestro.js']);
+    expect(entry.args).toEqual(['/opt/Maestro/resources/app.asar.unpacked/dist/cli/maestro.cjs']);
     expect(entry.env).toEqual({});
     expect(path.isAbsolute(entry.node)).toBe(true);
     expect(path.dirname(entry.node)).toBe(bin);

@@ -1,6 +1,5 @@
 // Where things are: the app's own files and the default data dir.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from './agents';
@@ -30,25 +29,7 @@ export function builtinSkillsDir(): string {
   return process.env.MAESTRO_SKILLS_DIR ?? path.join(appRoot(), 'skills');
 }
 
-/**
- * The data dir, decided in one place for the CLI, `maestro serve` and the Electron shell (so the CLI
- * finds the instance the desktop app runs): an explicit `--data-dir`, else `$MAESTRO_DATA_DIR`, else the
- * OS app-data folder: `~/.config/maestro` (or `$XDG_CONFIG_HOME/maestro`), `~/Library/Application
- * Support/maestro`, `%APPDATA%\maestro`. It reads the environment only through `env` (tests pass their own).
- */
-export function resolveDataDir(
-  explicit?: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  platform: NodeJS.Platform = process.platform,
-): string {
-  if (explicit) return path.resolve(explicit);
-  if (env.MAESTRO_DATA_DIR) return path.resolve(env.MAESTRO_DATA_DIR);
-  const p = platform === 'win32' ? path.win32 : path.posix;
-  const home = (platform === 'win32' ? env.USERPROFILE : env.HOME) || os.homedir();
-  if (platform === 'darwin') return p.join(home, 'Library', 'Application Support', 'maestro');
-  if (platform === 'win32') return p.join(env.APPDATA || p.join(home, 'AppData', 'Roaming'), 'maestro');
-  return p.join(env.XDG_CONFIG_HOME || p.join(home, '.config'), 'maestro');
-}
+export { resolveDataDir } from './data-dir-location';
 
 /**
  * The CLI entry the `maestro` launcher runs. In the packaged app (its files in app.asar) the RunAsNode
@@ -78,5 +59,5 @@ export function cliEntry(envPath = process.env.PATH ?? ''): { node: string; args
  */
 export function packagedCliEntry(asarRoot: string, envPath: string, platform: NodeJS.Platform = process.platform): { node: string; args: string[]; env: Record<string, string> } {
   const node = findExecutable(platform === 'win32' ? 'node.exe' : 'node', envPath) ?? 'node';
-  return { node, args: [path.join(`${asarRoot}.unpacked`, 'dist', 'cli', 'maestro.js')], env: {} };
+  return { node, args: [path.join(`${asarRoot}.unpacked`, 'dist', 'cli', 'maestro.cjs')], env: {} };
 }

@@ -85,7 +85,11 @@ function sessionEnv(input: LaunchInput): Record<string, string> {
   };
 }
 
-/** Writes <dataDir>/bin/maestro (and maestro.cmd), a launcher for the CLI that every agent finds first on its PATH. */
+/**
+ * Writes <dataDir>/bin/maestro (and maestro.cmd), a launcher for the CLI that every agent finds first on its
+ * PATH. Workers run it for every report, so it starts Node directly when it can (nodeLauncher); else it is a
+ * `/bin/sh` script that sets the entry's environment and execs Node.
+ */
 export function writeLauncher(dataDir: string): string {
   const dir = path.join(dataDir, 'bin');
   fs.mkdirSync(dir, { recursive: true });
@@ -93,13 +97,41 @@ export function writeLauncher(dataDir: string): string {
   const envPrefix = Object.entries(entry.env)
     .map(([k, v]) => `${k}=${v} `)
     .join('');
+  const direct = nodeLauncher(entry);
   const sh = `#!/bin/sh\n${envPrefix}exec ${[entry.node, ...entry.args].map(shQuote).join(' ')} "$@"\n`;
-  fs.writeFileSync(path.join(dir, 'maestro'), sh, { mode: 0o755 });
+  // The launcher file has no extension: this package.json makes it CommonJS whatever folder holds the data dir.
+  if (direct) fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+  writeExecutable(path.join(dir, 'maestro'), direct ?? sh);
   const cmdEnv = Object.entries(entry.env)
     .map(([k, v]) => `set ${k}=${v}\r\n`)
     .join('');
   fs.writeFileSync(path.join(dir, 'maestro.cmd'), `@echo off\r\n${cmdEnv}"${entry.node}" ${entry.args.map((a) => `"${a}"`).join(' ')} %*\r\n`);
   return dir;
+}
+
+/** The longest first line kept: Linux before 5.1 cut `#!` lines at 127 characters (BINPRM_BUF_SIZE 128). */
+const SHEBANG_MAX = 127;
+
+/**
+ * The launcher as a CommonJS file that Node runs itself (`#!<node>` first line, then it requires the
+ * CommonJS entry): no shell starts before Node. Only where that means the same as the sh launcher: no
+ * environment to set (Electron as Node needs ELECTRON_RUN_AS_NODE), one `.cjs` entry and no Node flags,
+ * an absolute Node path the kernel takes as it is (no white space, which splits a `#!` line, and short
+ * enough), and not on Windows (maestro.cmd serves there). Otherwise undefined: the sh launcher.
+ */
+export function nodeLauncher(entry: { node: string; args: string[]; env: Record<string, string> }, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32' || Object.keys(entry.env).length > 0) return undefined;
+  if (entry.args.length !== 1 || !entry.args[0]!.endsWith('.cjs') || !path.isAbsolute(entry.args[0]!)) return undefined;
+  const shebang = `#!${entry.node}`;
+  if (!path.isAbsolute(entry.node) || /[\s\0]/.test(entry.node) || shebang.length > SHEBANG_MAX) return undefined;
+  return `${shebang}\n// Maestro's CLI launcher (rewritten at each start of Maestro).\nrequire(${JSON.stringify(entry.args[0])});\n`;
+}
+
+/** Replaces the file in one step: a worker starting the launcher meanwhile runs the old or the new one, whole. */
+function writeExecutable(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o755 });
+  fs.renameSync(tmp, file);
 }
 
 function shQuote(s: string): string {
