@@ -293,7 +293,7 @@ async function measure(app: ReturnType<typeof buildCli>, o: Options, template: {
       commit: app.commit,
       tasks,
       startMs,
-      treeGet: { ...stats(trees), bytes: treeBytes, parseP50: round(percentile(treeParse, 50), 1) },
+      treeGet: { first: round(trees[0]!, 1), ...stats(trees), bytes: treeBytes, parseP50: round(percentile(treeParse, 50), 1) },
       callToEvent: stats(toEvent),
       callToAnswer: stats(toAnswer),
       eventBytes: { p50: percentile(eventBytes, 50), max: Math.max(...eventBytes) },
