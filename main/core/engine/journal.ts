@@ -11,7 +11,8 @@
 // engine for as long as it takes to serialize the whole request (~100 ms at 10,000 tasks), so it waits
 // for a pause: SNAPSHOT_QUIET_MS without a commit — or at the latest SNAPSHOT_MAX_DELAY_MS after the
 // first unsaved commit or every SNAPSHOT_EVERY commits, so a steady stream of reports cannot put it off
-// for ever — and on close.
+// for ever — and on close. Loading reads the whole journal anyway (it is the timeline), so applying a
+// few thousand commit records after the snapshot costs little.
 import type { EngineEvents } from '../../../preload/contract';
 import type { Task, TaskStatus, TimelineEvent, TimelineEventType } from '../../../preload/model';
 import type { CommitRecord, DataStore } from '../store';
@@ -39,7 +40,7 @@ export interface EventExtra {
 
 const SNAPSHOT_QUIET_MS = 1_000;
 const SNAPSHOT_MAX_DELAY_MS = 30_000;
-const SNAPSHOT_EVERY = 500;
+const SNAPSHOT_EVERY = 2_000;
 
 export class Journal {
   private readonly pending = new Map<string, TimelineEvent[]>();

@@ -36,8 +36,8 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
  * journal drops them on commit) or its sessions change: the same object is handed to every reader, who
  * must not change it.
  */
-export function taskView(state: RootState, task: Task): TaskView {
-  const sessionIds = sessionIndex(state).get(task.id) ?? NO_IDS;
+export function taskView(state: RootState, task: Task, sessions: Map<string, string[]> = sessionIndex(state)): TaskView {
+  const sessionIds = sessions.get(task.id) ?? NO_IDS;
   const cached = state.views?.get(task.id);
   if (cached && sameIds(cached.sessionIds, sessionIds)) return cached;
   const agg = state.agg.get(task.id);
@@ -63,9 +63,11 @@ export function treeSnapshot(
     rootId: state.doc.rootId,
     options: state.doc.options,
     awaitingApproval: !!state.doc.awaitingApproval,
-    tasks: [...state.tasks.values()].map((t) => taskView(state, t)),
+    tasks: [],
     sessions: [...state.sessions.values()].map(live),
   };
+  const sessions = sessionIndex(state);
+  for (const t of state.tasks.values()) snap.tasks.push(taskView(state, t, sessions));
   const git = gitView(state, activeTaskIds);
   if (git) snap.git = git;
   if (state.doc.isolationWarning) snap.isolationWarning = state.doc.isolationWarning;
