@@ -30,12 +30,61 @@ export interface Aggregate {
   done: number;
   total: number;
   usage: TokenUsage;
+  /** Leaves below (a leaf counts itself) that are FAILED or BLOCKED. */
+  stuck: number;
+  /** Leaves below (a leaf counts itself) that are PENDING or IN_PROGRESS. */
+  unfinished: number;
+}
+
+/**
+ * The aggregate of one task from the aggregates of its children (none: a leaf). `active` holds ids of
+ * tasks with a live session: a parent that is being worked on counts as IN_PROGRESS until it is done,
+ * even before its worker starts a subtask.
+ */
+export function aggregateNode(task: Task, kids: readonly Aggregate[], active: ReadonlySet<string>): Aggregate {
+  const usage = addUsage({ inputTokens: 0, outputTokens: 0 }, task.usage);
+  if (kids.length === 0) {
+    const s = task.status;
+    return {
+      status: s,
+      done: s === 'COMPLETED' ? 1 : 0,
+      total: 1,
+      usage,
+      stuck: s === 'FAILED' || s === 'BLOCKED' ? 1 : 0,
+      unfinished: s === 'PENDING' || s === 'IN_PROGRESS' ? 1 : 0,
+    };
+  }
+  let done = 0;
+  let total = 0;
+  let stuck = 0;
+  let unfinished = 0;
+  const statuses: TaskStatus[] = [];
+  for (const k of kids) {
+    done += k.done;
+    total += k.total;
+    stuck += k.stuck;
+    unfinished += k.unfinished;
+    addUsage(usage, k.usage);
+    statuses.push(k.status);
+  }
+  let status = aggregateStatus(statuses);
+  if (active.has(task.id) && status !== 'COMPLETED') status = 'IN_PROGRESS';
+  return { status, done, total, usage, stuck, unfinished };
+}
+
+/** The aggregates of a task's children that are known (a missing child is skipped). */
+export function childAggregates(task: Task, agg: ReadonlyMap<string, Aggregate>): Aggregate[] {
+  const kids: Aggregate[] = [];
+  for (const c of task.subtasks) {
+    const a = agg.get(c);
+    if (a) kids.push(a);
+  }
+  return kids;
 }
 
 /**
  * Computes the effective status, leaf progress and summed usage of every task below (and including)
- * `rootId`, in one post-order walk. `active` holds ids of tasks with a live session: a parent that is
- * being worked on counts as IN_PROGRESS until it is done, even before its worker starts a subtask.
+ * `rootId`, in one post-order walk (see aggregateNode).
  */
 export function aggregateTree(
   tasks: ReadonlyMap<string, Task>,
@@ -58,22 +107,7 @@ export function aggregateTree(
       continue;
     }
     stack.pop();
-    const usage = addUsage({ inputTokens: 0, outputTokens: 0 }, task.usage);
-    const kids = task.subtasks.map((c) => out.get(c)).filter((a): a is Aggregate => a !== undefined);
-    if (kids.length === 0) {
-      out.set(task.id, { status: task.status, done: task.status === 'COMPLETED' ? 1 : 0, total: 1, usage });
-      continue;
-    }
-    let done = 0;
-    let total = 0;
-    for (const k of kids) {
-      done += k.done;
-      total += k.total;
-      addUsage(usage, k.usage);
-    }
-    let status = aggregateStatus(kids.map((k) => k.status));
-    if (active.has(task.id) && status !== 'COMPLETED') status = 'IN_PROGRESS';
-    out.set(task.id, { status, done, total, usage });
+    out.set(task.id, aggregateNode(task, childAggregates(task, out), active));
   }
   return out;
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WS_PATH } from '../../preload/wire';
-import { tmpDir } from '../../test/helpers';
+import { plan3, tmpDir } from '../../test/helpers';
 import { Engine } from '../core/engine';
 import { startUiServer, WS_CLOSE_UNAUTHORIZED, type UiServer } from './server';
 
@@ -206,5 +206,35 @@ describe('browser-mode server: who gets in', () => {
     const fiveHundreds = [...statuses].filter(([s]) => s >= 500);
     expect(fiveHundreds).toEqual([]);
     expect(await get('/')).toBe(200);
+  });
+});
+
+/** One call over an authorized WebSocket; resolves with the answer message as received. */
+function callOverSocket(method: string, params: unknown): Promise<{ t: string; id: number; result?: unknown; error?: { code: string } }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}?token=${TOKEN}`, { origin });
+    ws.on('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ t: 'call', id: 7, method, params })));
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as { t: string; id: number };
+      if (m.t === 'event') return;
+      resolve(m);
+      ws.close();
+    });
+  });
+}
+
+describe('browser-mode server: tree.get', () => {
+  it('answers with the JSON of the tree, the same before and after a change, and refuses bad parameters', async () => {
+    const { rootId } = await engine.createRoot({ request: 'tree over the socket', workspace: tmpDir('maestro-ws-'), agentCommand: 'true', approvePlan: true, plan: plan3() });
+    const first = await callOverSocket('tree.get', { rootId });
+    expect(first).toEqual({ t: 'result', id: 7, result: JSON.parse(JSON.stringify(engine.tree(rootId))) });
+    const s1 = engine.tree(rootId).tasks.find((t) => t.planId === 's1')!;
+    engine.completeTask(s1.id, 'done');
+    const second = await callOverSocket('tree.get', { rootId });
+    expect(second.result).toEqual(JSON.parse(JSON.stringify(engine.tree(rootId))));
+    expect((second.result as { tasks: Array<{ id: string; status: string }> }).tasks.find((t) => t.id === s1.id)!.status).toBe('COMPLETED');
+    expect(await callOverSocket('tree.get', { rootId: 42 })).toMatchObject({ t: 'error', id: 7, error: { code: 'bad-request' } });
+    expect(await callOverSocket('tree.get', { rootId: 'task-nothere1' })).toMatchObject({ t: 'error', id: 7, error: { code: 'not-found' } });
   });
 });

@@ -28,7 +28,7 @@ import { Transcripts } from './transcripts';
 import { guard, WriteHalt } from './halt';
 import { tick } from './tick';
 import { InvalidRequestError, readRequest, Requests, type RequestDocument, type RootState } from './state';
-import { listRoots, taskDetail, taskView, treeSnapshot } from './views';
+import { listRoots, taskDetail, taskView, treeSnapshot, treeSnapshotJson } from './views';
 
 export type { EngineInternalEvents } from './core';
 export type { Attachment } from '../sessions/attach';
@@ -179,6 +179,10 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
   tree(rootId: string): TreeSnapshot {
     return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId));
+  }
+  /** `tree` as JSON text, built from the kept text of the views that did not change (views.ts). */
+  treeJson(rootId: string): string {
+    return treeSnapshotJson(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId));
   }
   /** A task by id, or by plan id within `rootId`. */
   locate(idOrPlanId: string, rootId?: string): { state: RootState; task: import('../../../preload/model').Task } {

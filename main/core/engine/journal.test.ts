@@ -94,6 +94,39 @@ describe('the journal', () => {
   });
 });
 
+describe('a report touches only its task and the ancestors', () => {
+  it('announces the changed task and its ancestors, and what it keeps equals a fresh read of the disk', async () => {
+    const dataDir = tmpDir();
+    const a = engine(dataDir);
+    const { rootId, ids } = await waitingRequest(a, tmpDir('maestro-ws-'));
+    const announced: string[][] = [];
+    a.on('tasks.changed', (e) => announced.push(e.tasks.map((t) => t.planId ?? 'root').sort()));
+    a.tree(rootId); // every view built and kept
+    a.startTask(ids.get('s1')!);
+    expect(announced).toEqual([['g1', 'root', 's1']]);
+    a.completeTask(ids.get('s3')!, 'three');
+    a.failTask(ids.get('s4')!, 'four');
+    a.recordUsage(ids.get('s5')!, { model: 'claude-sonnet-4-5', inputTokens: 10, outputTokens: 5 });
+    const added = a.addSubtask(ids.get('s1')!, 'below s1', '');
+    a.completeTask(added.id, 'done below');
+    expect(announced.slice(1)).toEqual([
+      ['g2', 'root', 's3'],
+      ['g2', 'root', 's4'],
+      ['g3', 'root', 's5'],
+      ['g1', 'root', 's1', 's6'],
+      ['g1', 'root', 's1', 's6'],
+    ]);
+    // A second engine reads the data dir as this one left it and computes everything from scratch.
+    const kept = a.tree(rootId);
+    const fresh = engine(dataDir).tree(rootId);
+    expect(kept.tasks).toEqual(fresh.tasks);
+    expect(new Map(kept.tasks.map((t) => [t.planId ?? 'root', t.status]))).toEqual(
+      new Map([['root', 'FAILED'], ['g1', 'PENDING'], ['s1', 'COMPLETED'], ['s2', 'PENDING'], ['g2', 'FAILED'], ['s3', 'COMPLETED'], ['s4', 'FAILED'], ['g3', 'PENDING'], ['s5', 'PENDING'], ['s6', 'COMPLETED']]),
+    );
+    expect(JSON.parse(a.treeJson(rootId))).toEqual(JSON.parse(JSON.stringify(kept)));
+  });
+});
+
 describe('status is the real status in every view', () => {
   it('groups and the request report their aggregated status (API views and tree --json)', async () => {
     const dataDir = tmpDir();

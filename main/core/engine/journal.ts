@@ -7,12 +7,16 @@
 // increasing, and continue after the highest one on disk after a crash (state.ts `readRequest`).
 //
 // The snapshot of a request (roots/<id>.json) is only a shortcut for loading: it is rewritten in
-// batches (a timer, or every SNAPSHOT_EVERY commits, and on close), so a report's durable cost does not
-// grow with the size of the tree.
+// batches, so a report's durable cost does not grow with the size of the tree. Writing it blocks the
+// engine for as long as it takes to serialize the whole request (~100 ms at 10,000 tasks), so it waits
+// for a pause: SNAPSHOT_QUIET_MS without a commit — or at the latest SNAPSHOT_MAX_DELAY_MS after the
+// first unsaved commit or every SNAPSHOT_EVERY commits, so a steady stream of reports cannot put it off
+// for ever — and on close. Loading reads the whole journal anyway (it is the timeline), so applying a
+// few thousand commit records after the snapshot costs little.
 import type { EngineEvents } from '../../../preload/contract';
 import type { Task, TaskStatus, TimelineEvent, TimelineEventType } from '../../../preload/model';
 import type { CommitRecord, DataStore } from '../store';
-import { recompute, type RootState } from './state';
+import { recompute, recomputeChanged, type RootState } from './state';
 import { gitView, listRoots, taskView } from './views';
 
 export interface JournalHost {
@@ -34,13 +38,16 @@ export interface EventExtra {
   data?: Record<string, unknown>;
 }
 
-const SNAPSHOT_DELAY_MS = 1_000;
-const SNAPSHOT_EVERY = 500;
+const SNAPSHOT_QUIET_MS = 1_000;
+const SNAPSHOT_MAX_DELAY_MS = 30_000;
+const SNAPSHOT_EVERY = 2_000;
 
 export class Journal {
   private readonly pending = new Map<string, TimelineEvent[]>();
   private readonly dueSnapshots = new Map<string, number>();
   private snapshotTimer: NodeJS.Timeout | null = null;
+  /** When the oldest unsaved commit was made (0: every snapshot is written). */
+  private unsavedSince = 0;
 
   constructor(
     private readonly store: DataStore,
@@ -83,11 +90,13 @@ export class Journal {
   commit(state: RootState, changedIds: Iterable<string>): void {
     const rootId = state.doc.rootId;
     const before = state.agg.get(rootId);
-    recompute(state, this.host.activeTaskIds(rootId));
+    const ids = new Set(changedIds);
+    // Only the changed tasks and their ancestors are aggregated again (and their kept views dropped).
+    const moved = recomputeChanged(state, ids, this.host.activeTaskIds(rootId));
     const now = Date.now();
     const changed: Task[] = [];
     const removed: string[] = [];
-    for (const id of new Set(changedIds)) {
+    for (const id of ids) {
       const t = state.tasks.get(id);
       if (!t) {
         if (!state.doc.tasks[id]) removed.push(id);
@@ -117,16 +126,21 @@ export class Journal {
     this.write(state, [...events, record]);
     this.snapshotLater(state);
 
-    // Changed tasks and every ancestor (their status and progress moved with them).
-    const ids = new Set<string>();
-    for (const t of changed) {
-      let cur: Task | undefined = t;
-      while (cur && !ids.has(cur.id)) {
-        ids.add(cur.id);
-        cur = cur.parentId ? state.tasks.get(cur.parentId) : undefined;
+    // The tasks whose view moved: the changed ones, those whose live session started or ended, and
+    // their ancestors (their status and progress moved with them). After a whole recomputation (a task
+    // was removed): the changed tasks and their ancestors, as the clients hold every other one already.
+    let shown = moved.ids;
+    if (moved.whole) {
+      shown = new Set<string>();
+      for (const t of changed) {
+        let cur: Task | undefined = t;
+        while (cur && !shown.has(cur.id)) {
+          shown.add(cur.id);
+          cur = cur.parentId ? state.tasks.get(cur.parentId) : undefined;
+        }
       }
     }
-    const payload: EngineEvents['tasks.changed'] = { rootId, tasks: [...ids].map((id) => taskView(state, state.tasks.get(id)!)) };
+    const payload: EngineEvents['tasks.changed'] = { rootId, tasks: [...shown].map((id) => taskView(state, state.tasks.get(id)!)) };
     // Clients see a merge, a conflict or an apply as it happens, not only in the next snapshot.
     const git = gitChanged ? gitView(state, this.host.activeTaskIds(rootId)) : undefined;
     if (git) payload.git = git;
@@ -156,6 +170,7 @@ export class Journal {
   snapshotAll(): void {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = null;
+    this.unsavedSince = 0;
     for (const state of this.host.allStates()) if (this.dueSnapshots.has(state.doc.rootId)) this.snapshot(state);
   }
 
@@ -166,7 +181,11 @@ export class Journal {
       this.snapshot(state);
       return;
     }
-    if (this.snapshotTimer) return;
+    // Each commit puts the write off until the commits pause, but never past the latest moment.
+    const now = Date.now();
+    if (this.unsavedSince === 0) this.unsavedSince = now;
+    const delay = Math.max(0, Math.min(SNAPSHOT_QUIET_MS, this.unsavedSince + SNAPSHOT_MAX_DELAY_MS - now));
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = null;
       try {
@@ -175,7 +194,7 @@ export class Journal {
         // The journal holds every change; a failed snapshot only makes the next load replay more.
         this.host.emit('notice', { level: 'warning', message: `could not write a snapshot: ${(err as Error).message}` });
       }
-    }, SNAPSHOT_DELAY_MS);
+    }, delay);
     this.snapshotTimer.unref();
   }
 

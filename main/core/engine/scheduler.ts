@@ -113,13 +113,15 @@ export function gather(
     budget: budget ? { limit: budget, spent: state.agg.get(rootId)?.usage.costUsd ?? 0 } : undefined,
     groups: root.subtasks.map((id) => {
       const g = state.tasks.get(id)!;
-      const leaves = leavesOf(state.tasks, id);
+      // The aggregate counts the leaves by status (kept current by every commit); without one, the leaves.
+      const agg = state.agg.get(id);
+      const leaves = agg ? [] : leavesOf(state.tasks, id);
       return {
         id,
-        status: state.agg.get(id)?.status ?? g.status,
+        status: agg?.status ?? g.status,
         dependsOn: g.dependsOn,
-        stuck: leaves.some((l) => l.status === 'FAILED' || l.status === 'BLOCKED'),
-        unfinished: leaves.some((l) => UNFINISHED.has(l.status)),
+        stuck: agg ? agg.stuck > 0 : leaves.some((l) => l.status === 'FAILED' || l.status === 'BLOCKED'),
+        unfinished: agg ? agg.unfinished > 0 : leaves.some((l) => UNFINISHED.has(l.status)),
         live: live.taskIds.has(id),
         merged: git.merged(id),
         busy: git.busy.has(id),

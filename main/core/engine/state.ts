@@ -2,9 +2,9 @@
 // tasks to requests, and how a request is read back from disk: the last snapshot, then the journal's
 // commits after it (see journal.ts). Loading here changes nothing on disk; recovery is the engine's.
 import { ApiError } from '../../../preload/wire';
-import type { RequestControl, SessionInfo, Task, TaskStatus, TimelineEvent } from '../../../preload/model';
+import type { RequestControl, SessionInfo, Task, TaskStatus, TaskView, TimelineEvent } from '../../../preload/model';
 import { TASK_STATUSES } from '../../../preload/model';
-import { aggregateTree, isWithin, leavesOf, type Aggregate } from '../../../preload/tree';
+import { aggregateNode, aggregateTree, childAggregates, isWithin, leavesOf, type Aggregate } from '../../../preload/tree';
 import { newTaskId } from '../ids';
 import type { GitRequestRecord } from '../git';
 import type { CommitRecord, DataStore, RootDocument } from '../store';
@@ -38,8 +38,19 @@ export interface RootState {
   tasks: Map<string, Task>;
   sessions: Map<string, SessionInfo>;
   timeline: TimelineEvent[];
-  /** Aggregated status, progress and usage of every task (recomputed on each commit). */
+  /**
+   * Aggregated status, progress and usage of every task: computed whole when the request is loaded,
+   * then on each commit only for what the commit can move (recomputeChanged). An entry is replaced,
+   * never changed in place.
+   */
   agg: Map<string, Aggregate>;
+  /** The live-session task ids `agg` was computed with. */
+  aggActive?: ReadonlySet<string>;
+  /**
+   * Views (TaskView) already built, by task id: dropped whenever the task or anything below it changes
+   * (views.ts `invalidateViews`). Shared by every reader: never to be changed in place.
+   */
+  views?: Map<string, TaskView>;
   /** Nothing is running and nothing can start (the engine announced it). */
   settled: boolean;
   /** Sessions whose record changed since the last commit record. */
@@ -112,9 +123,57 @@ export class Requests {
   }
 }
 
-/** Recomputes the aggregates of a request; `active` holds the task ids with a live session. */
+/** Recomputes the aggregates of a whole request; `active` holds the task ids with a live session. */
 export function recompute(state: RootState, active: ReadonlySet<string>): void {
   state.agg = aggregateTree(state.tasks, state.doc.rootId, active);
+  state.aggActive = new Set(active);
+  state.views?.clear();
+}
+
+/**
+ * Recomputes the aggregates a change can move: those of the changed tasks, of tasks whose live session
+ * started or ended, and of their ancestors, bottom up — the rest of the tree is not looked at. A removed
+ * task (or no previous computation) means the whole request is computed again. Returns the ids whose
+ * aggregate was recomputed (every task whose view may have changed), and whether that was all of them.
+ */
+export function recomputeChanged(state: RootState, changedIds: Iterable<string>, active: ReadonlySet<string>): { ids: Set<string>; whole: boolean } {
+  const prev = state.aggActive;
+  const starts = new Set(changedIds);
+  let whole = prev === undefined;
+  if (prev) {
+    for (const id of active) if (!prev.has(id)) starts.add(id);
+    for (const id of prev) if (!active.has(id)) starts.add(id);
+  }
+  for (const id of starts) if (!state.tasks.has(id)) whole = true;
+  if (whole) {
+    recompute(state, active);
+    return { ids: new Set(state.tasks.keys()), whole: true };
+  }
+  // Each start and its ancestors, with their depth; then deepest first, so children come before parents.
+  const depth = new Map<string, number>();
+  for (const id of starts) {
+    const chain: string[] = [];
+    let cur: Task | undefined = state.tasks.get(id);
+    let base = -1;
+    while (cur) {
+      const known = depth.get(cur.id);
+      if (known !== undefined) {
+        base = known;
+        break;
+      }
+      chain.push(cur.id);
+      cur = cur.parentId ? state.tasks.get(cur.parentId) : undefined;
+    }
+    for (let i = chain.length - 1, d = base + 1; i >= 0; i--, d++) depth.set(chain[i]!, d);
+  }
+  const order = [...depth.keys()].sort((a, b) => depth.get(b)! - depth.get(a)!);
+  for (const id of order) {
+    const task = state.tasks.get(id)!;
+    state.agg.set(id, aggregateNode(task, childAggregates(task, state.agg), active));
+  }
+  state.aggActive = new Set(active);
+  if (state.views) for (const id of order) state.views.delete(id);
+  return { ids: new Set(order), whole: false };
 }
 
 export function newState(doc: RequestDocument, timeline: TimelineEvent[]): RootState {

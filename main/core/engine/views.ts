@@ -5,23 +5,53 @@ import type { RequestGitView, RootSummary, SessionInfo, Task, TaskView, Timeline
 import { isWithin } from '../../../preload/tree';
 import type { RootState } from './state';
 
-export function taskView(state: RootState, task: Task): TaskView {
+const NO_IDS: readonly string[] = [];
+
+/** Session ids by the task ids each session answers for; rebuilt when a session is added (they never leave). */
+const sessionIndexes = new WeakMap<RootState, { size: number; byTask: Map<string, string[]> }>();
+
+function sessionIndex(state: RootState): Map<string, string[]> {
+  const known = sessionIndexes.get(state);
+  if (known && known.size === state.sessions.size) return known.byTask;
+  const byTask = new Map<string, string[]>();
+  for (const s of state.sessions.values()) {
+    for (const id of new Set(s.taskIds)) {
+      const list = byTask.get(id);
+      if (list) list.push(s.id);
+      else byTask.set(id, [s.id]);
+    }
+  }
+  sessionIndexes.set(state, { size: state.sessions.size, byTask });
+  return byTask;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The view of a task. Views are kept (state.views) until the task or anything below it changes (the
+ * journal drops them on commit) or its sessions change: the same object is handed to every reader, who
+ * must not change it.
+ */
+export function taskView(state: RootState, task: Task, sessions: Map<string, string[]> = sessionIndex(state)): TaskView {
+  const sessionIds = sessions.get(task.id) ?? NO_IDS;
+  const cached = state.views?.get(task.id);
+  if (cached && sameIds(cached.sessionIds, sessionIds)) return cached;
   const agg = state.agg.get(task.id);
-  return {
+  const view: TaskView = {
     ...task,
     status: agg?.status ?? task.status,
     subtasks: [...task.subtasks],
     dependsOn: [...task.dependsOn],
     progress: { done: agg?.done ?? 0, total: agg?.total ?? 0 },
-    totalUsage: agg?.usage ?? { inputTokens: 0, outputTokens: 0 },
-    sessionIds: sessionsOf(state, task.id).map((s) => s.id),
+    totalUsage: agg ? { ...agg.usage } : { inputTokens: 0, outputTokens: 0 },
+    sessionIds: [...sessionIds],
   };
-}
-
-function sessionsOf(state: RootState, taskId: string): SessionInfo[] {
-  const out: SessionInfo[] = [];
-  for (const s of state.sessions.values()) if (s.taskIds.includes(taskId)) out.push(s);
-  return out;
+  (state.views ??= new Map()).set(task.id, view);
+  return view;
 }
 
 export function treeSnapshot(
@@ -33,9 +63,11 @@ export function treeSnapshot(
     rootId: state.doc.rootId,
     options: state.doc.options,
     awaitingApproval: !!state.doc.awaitingApproval,
-    tasks: [...state.tasks.values()].map((t) => taskView(state, t)),
+    tasks: [],
     sessions: [...state.sessions.values()].map(live),
   };
+  const sessions = sessionIndex(state);
+  for (const t of state.tasks.values()) snap.tasks.push(taskView(state, t, sessions));
   const git = gitView(state, activeTaskIds);
   if (git) snap.git = git;
   if (state.doc.isolationWarning) snap.isolationWarning = state.doc.isolationWarning;
@@ -43,6 +75,32 @@ export function treeSnapshot(
   if (state.doc.control) snap.control = state.doc.control;
   if (state.doc.archived) snap.archived = true;
   return snap;
+}
+
+/** The JSON text of each kept view, made once: a view is replaced, never changed, when its task changes. */
+const viewTexts = new WeakMap<TaskView, string>();
+
+function viewText(view: TaskView): string {
+  let text = viewTexts.get(view);
+  if (text === undefined) viewTexts.set(view, (text = JSON.stringify(view)));
+  return text;
+}
+
+/**
+ * `treeSnapshot` as JSON text, for a transport that sends text (the browser's WebSocket): the text of
+ * every view that did not change since the last call is reused, so the cost at 10,000 tasks is joining
+ * strings rather than building and serializing 10,000 objects. JSON.parse of it equals the snapshot.
+ */
+export function treeSnapshotJson(
+  state: RootState,
+  live: (s: SessionInfo) => SessionInfo = (s) => s,
+  activeTaskIds: ReadonlySet<string> = new Set(),
+): string {
+  const { tasks, ...rest } = treeSnapshot(state, live, activeTaskIds);
+  const head = JSON.stringify(rest);
+  const parts: string[] = new Array(tasks.length);
+  for (let i = 0; i < tasks.length; i++) parts[i] = viewText(tasks[i]!);
+  return `${head.slice(0, -1)},"tasks":[${parts.join(',')}]}`;
 }
 
 /** The request's branches and how each group's integration stands (worktree isolation only). */
