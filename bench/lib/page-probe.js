@@ -95,6 +95,9 @@
 
   async function throughput(o) {
     await whenPaneShows('#ready');
+    // The gated script echoes nothing more until it is released: what arrives from here is the stream, and
+    // the wait for the release is not the pipeline's.
+    stream.length = 0;
     const renderer = document.querySelector('.term-pane .xterm-rows') ? 'dom' : 'webgl';
     // The router acknowledges in batches: at most `ackSlack` parsed chars stay unacknowledged at the end.
     const parsed = whenAcked(o.sessionId, ackedOf(o.sessionId) + o.chars - o.ackSlack);
