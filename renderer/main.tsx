@@ -1,15 +1,14 @@
 // Entry point: picks the API (Electron bridge, WebSocket, or the dev mock with `?mock=1`), creates the
 // store and controller, starts the desktop notifier in browser mode, and renders the app.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import '@xterm/xterm/css/xterm.css';
+//
+// This entry holds no React: it connects and asks for the state (the tree of the request in the URL
+// among it) at once, and loads the UI (ui.tsx: React and the components) alongside, so the download
+// and compilation of the UI overlap the connection and the engine's answer.
 import './styles.css';
 import type { MaestroApi } from '../preload/contract';
 import { getApi, setApi, type ConnectionAware } from './api/index';
-import { App } from './components/App';
 import { DesktopNotifier, browserNotificationsSupported } from './notify';
 import { loadPrefs, savePrefs } from './prefs';
-import { ServicesProvider } from './services';
 import { AppController } from './store/controller';
 import { jumpTo, watchFollowRunning } from './store/navigate';
 import { createAppStore } from './store/store';
@@ -29,6 +28,7 @@ async function pickApi(): Promise<MaestroApi & Partial<ConnectionAware>> {
 }
 
 async function boot(): Promise<void> {
+  const ui = import('./ui');
   const api = await pickApi();
   const store = createAppStore(loadPrefs());
   const hash = ROOT_HASH.exec(window.location.hash);
@@ -65,13 +65,7 @@ async function boot(): Promise<void> {
 
   const el = document.getElementById('root');
   if (!el) throw new Error('index.html has no #root element');
-  createRoot(el).render(
-    <StrictMode>
-      <ServicesProvider services={{ api, store, controller, router }}>
-        <App />
-      </ServicesProvider>
-    </StrictMode>,
-  );
+  (await ui).mountUi(el, { api, store, controller, router });
 }
 
 boot().catch((error: unknown) => {
