@@ -64,6 +64,14 @@ async function main() {
           await serve.call('task.start', { id: c.id });
           while (!msgs.some((m) => m.ev === 'changed' && m.i === i)) await new Promise((r) => setTimeout(r, 5));
         }
+        if (process.env.SHOT) {
+          await page.screenshot({ path: `/tmp/s3v/${path.basename(v)}-tree.png` });
+          // The terminals open: the pane's chunk (xterm.js) loads on demand.
+          await page.getByRole('button', { name: 'Show terminals' }).click();
+          await page.locator('.xterm-rows').first().waitFor({ timeout: 20_000 });
+          await page.waitForTimeout(500);
+          await page.screenshot({ path: `/tmp/s3v/${path.basename(v)}-terminals.png` });
+        }
         console.log('changes', msgs.filter((m) => m.ev === 'changed').map((m) => round(m.painted - m.arrived)).join(' '), 'arrived at', msgs.filter((m) => m.ev === 'changed').map((m) => round(m.arrived - performance.timeOrigin)).join(' '));
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: any };
         if (process.env.TRACE) {

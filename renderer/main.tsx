@@ -28,7 +28,6 @@ async function pickApi(): Promise<MaestroApi & Partial<ConnectionAware>> {
 }
 
 async function boot(): Promise<void> {
-  const ui = import('./ui');
   const api = await pickApi();
   const store = createAppStore(loadPrefs());
   const hash = ROOT_HASH.exec(window.location.hash);
@@ -36,6 +35,8 @@ async function boot(): Promise<void> {
   const router = new TerminalRouter(api);
   router.start();
   controller.start();
+  // The UI's chunk after the socket's Worker: the Worker starts first.
+  const ui = import('./ui');
   // Follow running: the selection (and a maximized pane) moves on when the selected group's sessions end.
   watchFollowRunning(store, (taskId) => jumpTo(store, (id) => controller.selectTask(id), taskId));
   if (browserNotificationsSupported()) {
