@@ -58,32 +58,4 @@ describe('Coalescer', () => {
     expect(batches).toEqual([]);
     expect(c.pending).toBe(0);
   });
-
-  it('with a clock, an item after a quiet spell goes through at once; the rest of a burst waits for the frame', () => {
-    const clock = manualScheduler();
-    let now = 1000;
-    const scheduler = { ...clock.scheduler, now: () => now };
-    const batches: number[][] = [];
-    const c = new Coalescer<number>((b) => batches.push(b), scheduler);
-    c.push(1);
-    expect(batches).toEqual([[1]]);
-    expect(clock.requested).toBe(0);
-    now += 2;
-    c.push(2);
-    c.push(3);
-    expect(batches).toEqual([[1]]);
-    expect(clock.requested).toBe(1);
-    now += 14;
-    clock.frame();
-    expect(batches).toEqual([[1], [2, 3]]);
-    // The frame applied at 1016: an item at 1020 is still within a frame of it, one at 1040 is not.
-    now = 1020;
-    c.push(4);
-    expect(batches).toHaveLength(2);
-    clock.frame();
-    expect(batches).toEqual([[1], [2, 3], [4]]);
-    now = 1040;
-    c.push(5);
-    expect(batches).toEqual([[1], [2, 3], [4], [5]]);
-  });
 });

@@ -1,17 +1,10 @@
 // Buffers items and hands them over once per animation frame, so a burst of engine events costs one
-// store update (and one React render) per frame. An item after a quiet spell (nothing applied for a
-// frame's time) is applied at once: the next frame then only paints it, instead of waiting for the
-// frame to do the work too. The scheduler is injected for tests.
+// store update (and one React render) per frame. The scheduler is injected for tests.
 
 export interface FrameScheduler {
   request(callback: () => void): unknown;
   cancel(handle: unknown): void;
-  /** A clock in ms; without one, every item waits for the frame. */
-  now?(): number;
 }
-
-/** How long nothing must have been applied before an item goes through at once (a frame at 60 Hz). */
-export const QUIET_MS = 16;
 
 /** requestAnimationFrame when there is a page; a 16 ms timer otherwise (node, hidden tabs still flush). */
 export const animationFrameScheduler: FrameScheduler =
@@ -19,7 +12,6 @@ export const animationFrameScheduler: FrameScheduler =
     ? {
         request: (cb) => requestAnimationFrame(() => cb()),
         cancel: (h) => cancelAnimationFrame(h as number),
-        now: () => performance.now(),
       }
     : {
         request: (cb) => setTimeout(cb, 16),
@@ -36,7 +28,6 @@ export class Coalescer<T> {
   private buffer: T[] = [];
   private handle: unknown = null;
   private disposed = false;
-  private lastApplied = -Infinity;
 
   constructor(
     private readonly apply: (batch: T[]) => void,
@@ -55,13 +46,7 @@ export class Coalescer<T> {
       this.flush();
       return;
     }
-    if (this.handle !== null) return;
-    const now = this.scheduler.now?.();
-    if (now !== undefined && now - this.lastApplied >= QUIET_MS) {
-      this.drain();
-      return;
-    }
-    this.handle = this.scheduler.request(() => this.run());
+    if (this.handle === null) this.handle = this.scheduler.request(() => this.run());
   }
 
   /** Applies what is buffered now (e.g. before a snapshot replaces the state the events refer to). */
@@ -89,8 +74,6 @@ export class Coalescer<T> {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    const now = this.scheduler.now?.();
-    if (now !== undefined) this.lastApplied = now;
     this.apply(batch);
   }
 }
