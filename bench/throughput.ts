@@ -166,7 +166,7 @@ export async function benchHarnessCheck(bytes: number, rounds: number, browser: 
 export type Harness = 'bare' | 'playwright';
 
 /** Opens an app URL with probe orders the chosen way; reports come back as ProbeMessages either way. */
-async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>): Promise<Pick<BarePage, 'next' | 'close'>> {
+export async function openProbePage(url: string, harness: Harness, browser: () => Promise<Browser>): Promise<Pick<BarePage, 'next' | 'close'>> {
   if (harness === 'bare') return openBare(url);
   const context = await (await browser()).newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();

@@ -1,10 +1,11 @@
-// 5. The task tree at 10,000 tasks in the real app in headless Chromium: first paint after opening the
-// page, and one status change until it is painted.
+// 5. The task tree at 10,000 tasks in the real app in headless Chromium (through Playwright): first
+// paint after opening the page, and one status change until it is painted, timed by the page probe.
 import type { Browser } from 'playwright-core';
-import { openApp } from './lib/browser';
+import { probeUrl } from './lib/bare';
 import { createRequest, makeWorkspace, runningSessions, type TreeSnapshot } from './lib/scenario';
 import { startServe } from './lib/serve';
 import { nowMs, percentile, round } from './lib/util';
+import { openProbePage } from './throughput';
 
 export interface TreeResult {
   tasks: number;
@@ -48,42 +49,39 @@ export async function benchTree(browser: Browser, groups: number, perGroup: numb
     const tasks = tree.tasks.length - 1;
     log(`  ${tasks} tasks: first paint…`);
 
+    // The page probe (page-probe.js, tree mode) measures inside the page: the first frame that paints
+    // tree rows, then each status change the bench makes once the page has armed its watch on the row.
+    // A change made outside a frame (e.g. in the Worker's message task) counts as painted when the next
+    // frame is done, one made during a frame when that frame is done.
+    const open = (changes: { id: string; label: string }[]) =>
+      openProbePage(probeUrl(serve.uiUrl, { mode: 'tree', prefs: { terminalsCollapsed: true }, changes }, tree.rootId), 'playwright', async () => browser);
     const loads: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const app = await openApp(browser, serve.uiUrl, { rootId: tree.rootId, prefs: { terminalsCollapsed: true } });
-      const t = (await app.page.evaluate(() => (window as any).maestroBench.firstTreeRows)) as { painted: number };
-      loads.push(round(t.painted));
-      await app.close();
+      const page = await open([]);
+      try {
+        loads.push(round((await page.next('first-paint')).painted));
+      } finally {
+        await page.close();
+      }
     }
 
     log('  status changes…');
-    const app = await openApp(browser, serve.uiUrl, { rootId: tree.rootId, prefs: { terminalsCollapsed: true } });
+    // Subtasks of the first group, in view right below it.
+    const g1 = tree.tasks.find((t) => t.planId === 'g1')!;
+    const subtasks = tree.tasks.filter((t) => t.kind === 'subtask' && (t as { parentId?: string }).parentId === g1.id).slice(1, 11);
+    const changes = subtasks.map((task, i) => ({ id: task.id, method: i % 2 === 0 ? 'task.start' : 'task.complete' }));
+    const page = await open(changes.map((c) => ({ id: c.id, label: c.method === 'task.start' ? 'In progress' : 'Completed' })));
     try {
-      const { page } = app;
-      await page.evaluate(() => (window as any).maestroBench.firstTreeRows);
-      // Subtasks of the first group, in view right below it.
-      const snapshot = await serve.call<TreeSnapshot>('tree.get', { rootId: tree.rootId });
-      const g1 = snapshot.tasks.find((t) => t.planId === 'g1')!;
-      const subtasks = snapshot.tasks.filter((t) => t.kind === 'subtask' && (t as { parentId?: string }).parentId === g1.id).slice(1, 11);
+      await page.next('first-paint');
       const eventToPaint: number[] = [];
       const callToPaint: number[] = [];
-      for (const [i, task] of subtasks.entries()) {
-        const method = i % 2 === 0 ? 'task.start' : 'task.complete';
-        const label = method === 'task.start' ? 'In progress' : 'Completed';
-        await page.evaluate(
-          ({ id, label }) => {
-            const b = (window as any).maestroBench;
-            const row = `#${CSS.escape(`task-row-${id}`)}`;
-            b.painted = b.paintedAfter(b.whenElement(row, (el: Element) => (el.getAttribute('aria-label') ?? '').endsWith(label)));
-          },
-          { id: task.id, label },
-        );
+      for (const c of changes) {
+        await page.next('armed');
         const t0 = nowMs();
-        await serve.call(method, { id: task.id });
-        const painted: number = await page.evaluate(() => (window as any).maestroBench.painted);
-        const arrived: number = await page.evaluate(() => (window as any).maestroBench.arrivals['tasks.changed']);
-        eventToPaint.push(painted - arrived);
-        callToPaint.push(painted - t0);
+        await serve.call(c.method, { id: c.id });
+        const m = await page.next('changed');
+        eventToPaint.push(m.painted - m.arrived);
+        callToPaint.push(m.painted - t0);
       }
       const stats = (v: number[]) => ({ p50: round(percentile(v, 50)), max: round(Math.max(...v)) });
       return {
@@ -92,10 +90,10 @@ export async function benchTree(browser: Browser, groups: number, perGroup: numb
         loads,
         eventToPaint: stats(eventToPaint),
         callToPaint: stats(callToPaint),
-        changes: subtasks.length,
+        changes: changes.length,
       };
     } finally {
-      await app.close();
+      await page.close();
     }
   } finally {
     await serve.stop();

@@ -1,15 +1,14 @@
 // Entry point: picks the API (Electron bridge, WebSocket, or the dev mock with `?mock=1`), creates the
 // store and controller, starts the desktop notifier in browser mode, and renders the app.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import '@xterm/xterm/css/xterm.css';
+//
+// This entry holds no React: it connects and asks for the state (the tree of the request in the URL
+// among it) at once, and loads the UI (ui.tsx: React and the components) alongside, so the download
+// and compilation of the UI overlap the connection and the engine's answer.
 import './styles.css';
 import type { MaestroApi } from '../preload/contract';
 import { getApi, setApi, type ConnectionAware } from './api/index';
-import { App } from './components/App';
 import { DesktopNotifier, browserNotificationsSupported } from './notify';
 import { loadPrefs, savePrefs } from './prefs';
-import { ServicesProvider } from './services';
 import { AppController } from './store/controller';
 import { jumpTo, watchFollowRunning } from './store/navigate';
 import { createAppStore } from './store/store';
@@ -36,6 +35,8 @@ async function boot(): Promise<void> {
   const router = new TerminalRouter(api);
   router.start();
   controller.start();
+  // The UI's chunk after the socket's Worker: the Worker starts first.
+  const ui = import('./ui');
   // Follow running: the selection (and a maximized pane) moves on when the selected group's sessions end.
   watchFollowRunning(store, (taskId) => jumpTo(store, (id) => controller.selectTask(id), taskId));
   if (browserNotificationsSupported()) {
@@ -65,13 +66,7 @@ async function boot(): Promise<void> {
 
   const el = document.getElementById('root');
   if (!el) throw new Error('index.html has no #root element');
-  createRoot(el).render(
-    <StrictMode>
-      <ServicesProvider services={{ api, store, controller, router }}>
-        <App />
-      </ServicesProvider>
-    </StrictMode>,
-  );
+  (await ui).mountUi(el, { api, store, controller, router });
 }
 
 boot().catch((error: unknown) => {

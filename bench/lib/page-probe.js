@@ -17,6 +17,20 @@
   const report = (msg) => console.log(`MAESTRO-BENCH ${JSON.stringify({ ...msg, at: msg.at ?? now() })}`);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   if (orders.prefs) localStorage.setItem('maestro.ui', JSON.stringify(orders.prefs));
+  // Whether the page is inside a frame: from the first animation-frame callback of a frame until a task
+  // posted then runs (after the frame's rendering), and never while a message event is dispatched.
+  let frameOpen = false;
+  const nativeRaf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) =>
+    nativeRaf((t) => {
+      if (!frameOpen) {
+        frameOpen = true;
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => (frameOpen = false);
+        channel.port2.postMessage(0);
+      }
+      return cb(t);
+    });
   window.addEventListener('error', (e) => report({ ev: 'page-error', message: String(e.message) }));
 
   function whenDom(predicate) {
@@ -68,16 +82,43 @@
   };
   // Which transport the app chose: a WebSocket in a Worker, or on this thread.
   let transport = 'websocket on the main thread';
+  // Arrival (before the app's handler) of engine events and of large text frames (a tree answer).
+  const arrivals = {};
+  const big = [];
+  let workerStarted = NaN;
+  let workerOpened = NaN;
+  function sawIncoming(data) {
+    frameOpen = false; // a message event is a task of its own, never part of a frame
+    if (data && typeof data === 'object' && data.t === 'data') {
+      stream.push([now(), data.chars, 0]);
+      return;
+    }
+    if (typeof data === 'string') {
+      const m = /^\{"t":"event","event":"([\w.]+)"/.exec(data);
+      if (m) arrivals[m[1]] = now();
+      else if (data.length > 100_000) big.push({ at: performance.now(), chars: data.length });
+    } else if (data && typeof data === 'object' && !ArrayBuffer.isView(data) && data.t === 'open' && Number.isNaN(workerOpened)) {
+      workerOpened = performance.now();
+    } else if (data && typeof data === 'object' && data.t === 'result' && data.big) {
+      big.push({ at: performance.now(), chars: data.big });
+    }
+  }
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      if (Number.isNaN(workerOpened)) this.addEventListener('open', () => (workerOpened = performance.now()));
+      this.addEventListener('message', (e) => sawIncoming(e.data));
+    }
+  };
   if (typeof Worker === 'function') {
     const NativeWorker = window.Worker;
     window.Worker = class extends NativeWorker {
       constructor(...args) {
+        if (Number.isNaN(workerStarted)) workerStarted = performance.now();
         super(...args);
         transport = 'websocket in a worker';
-        this.addEventListener('message', (e) => {
-          const d = e.data;
-          if (d && d.t === 'data') stream.push([now(), d.chars, 0]);
-        });
+        this.addEventListener('message', (e) => sawIncoming(e.data));
       }
     };
     const post = Worker.prototype.postMessage;
@@ -183,7 +224,74 @@
     report({ ev: 'done', idle, flooding, floodMBs });
   }
 
-  const run = { throughput, latency }[orders.mode];
+  /** Resolves once a task posted now has run: after the browser has finished the current frame. */
+  const afterFrame = () =>
+    new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(now());
+      channel.port2.postMessage(0);
+    });
+  /**
+   * Resolves when the frame that shows a DOM change just made is done. A change made during a frame
+   * (in an animation-frame callback or its microtasks) is painted by that frame: a task posted now runs
+   * after it. A change made in any other task (a message from the Worker, say) waits for the next frame.
+   */
+  const whenChangePainted = () => (frameOpen ? afterFrame() : new Promise((resolve) => nativeRaf(() => afterFrame().then(resolve))));
+  const longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push({ start: Math.round(e.startTime), ms: Math.round(e.duration) });
+    }).observe({ type: 'longtask' });
+  } catch {
+    // no long-task timing in this browser
+  }
+
+  /**
+   * The task tree: the first frame that paints tree rows (ms since navigation start, with where the time
+   * went), then status changes the bench makes through the API, one at a time: the page arms a watch on
+   * the row (`armed`), the bench makes the call, the page reports the event's arrival and the painted frame.
+   */
+  async function tree(o) {
+    const rows = () => document.querySelectorAll('[role="treeitem"]').length >= 10;
+    const inDom = (await whenDom(rows)) - performance.timeOrigin;
+    const painted = (await whenChangePainted()) - performance.timeOrigin;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((e) => /\.(js|css)$/.test(new URL(e.name).pathname))
+      .map((e) => ({ name: new URL(e.name).pathname, start: Math.round(e.startTime), end: Math.round(e.responseEnd), bytes: e.encodedBodySize }));
+    report({
+      ev: 'first-paint',
+      inDom,
+      painted,
+      transport,
+      phases: {
+        html: nav ? Math.round(nav.responseEnd) : NaN,
+        domInteractive: nav ? Math.round(nav.domInteractive) : NaN,
+        workerStarted: Math.round(workerStarted),
+        socketOpen: Math.round(workerOpened),
+        treeArrived: big.length ? Math.round(big[0].at) : NaN,
+        treeChars: big.length ? big[0].chars : 0,
+      },
+      scripts,
+      longTasks: longTasks.filter((t) => t.start < painted + 1),
+    });
+    for (const [i, c] of (o.changes || []).entries()) {
+      const row = `#${CSS.escape(`task-row-${c.id}`)}`;
+      const shown = whenDom(() => {
+        const el = document.querySelector(row);
+        return !!el && (el.getAttribute('aria-label') || '').endsWith(c.label);
+      });
+      delete arrivals['tasks.changed'];
+      report({ ev: 'armed', i });
+      await shown;
+      const at = await whenChangePainted();
+      report({ ev: 'changed', i, arrived: arrivals['tasks.changed'] ?? NaN, painted: at });
+    }
+    report({ ev: 'done' });
+  }
+
+  const run = { throughput, latency, tree }[orders.mode];
   if (!run) return report({ ev: 'page-error', message: `unknown mode ${orders.mode}` });
   run(orders).catch((e) => report({ ev: 'page-error', message: String(e && e.stack) }));
 })();

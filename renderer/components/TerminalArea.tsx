@@ -1,13 +1,12 @@
 // The terminal panes of the selection (the whole root when nothing below it is selected): a grid that
 // gives running sessions the space (paneLayout.ts), tabs, or one pane maximized (focus). Only visible
 // panes mount an xterm; hidden sessions keep streaming to the engine's log.
-import { memo, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent, type RefObject } from 'react';
+import { Suspense, lazy, memo, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { SessionInfo } from '../../preload/model';
 import { createSessionsSelector } from '../store/selectors';
 import { useApp } from '../services';
 import { STRIP_H, gridShape, panesFor } from './paneLayout';
 import { keysOf } from './shortcuts';
-import { TerminalPane } from './TerminalPane';
 import { outcomeText, useSessionOutcome } from './outcome';
 import { StatusIcon } from './status';
 
@@ -29,9 +28,24 @@ function useSessionTitle(session: SessionInfo): string {
   return session.role === 'orchestrator' ? 'Orchestrator' : (groupTitle ?? session.title);
 }
 
+// xterm.js and the pane around it load on first use, in their own chunk: the tree paints without them.
+const TerminalPane = lazy(() => import('./TerminalPane').then((m) => ({ default: m.TerminalPane })));
+
 const Pane = memo(function Pane({ session }: { session: SessionInfo }) {
   const title = useSessionTitle(session);
-  return <TerminalPane session={session} title={title} />;
+  return (
+    <Suspense
+      fallback={
+        <section className="term-pane" aria-label={`Terminal: ${title}`} aria-busy="true" data-session-id={session.id}>
+          <header className="term-header">
+            <span className="term-title">{title}</span>
+          </header>
+        </section>
+      }
+    >
+      <TerminalPane session={session} title={title} />
+    </Suspense>
+  );
 });
 
 const Tab = memo(function Tab({ session, active, onSelect }: { session: SessionInfo; active: boolean; onSelect(): void }) {

@@ -7,6 +7,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
+import '@xterm/xterm/css/xterm.css';
 import type { SessionInfo } from '../../preload/model';
 import { errorMessage } from '../api/errors';
 import { isLiveSession } from '../store/selectors';

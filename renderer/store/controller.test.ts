@@ -62,6 +62,22 @@ describe('AppController', () => {
     expect(store.getState().selectedRootId).toBe('old');
   });
 
+  it('selects the initial root at once, so the plan view lays out while its tree loads', async () => {
+    const { api, store, older } = setup();
+    const tree = deferred<ReturnType<typeof snapshotOf>>();
+    api.handle('tree.get', () => tree.promise);
+    const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler, initialRootId: 'old' });
+    const done = controller.refresh();
+    expect(store.getState().selectedRootId).toBe('old');
+    expect(store.getState().loadedRootId).toBe(null);
+    await settle();
+    expect(store.getState().loadedRootId).toBe(null);
+    tree.resolve(snapshotOf(older, 'old'));
+    await done;
+    expect(store.getState().loadedRootId).toBe('old');
+    expect(store.getState().tasks.size).toBe(older.size);
+  });
+
   it('an initial root that does not exist falls back to the newest request', async () => {
     const { api, store, newer, older } = setup();
     api.handle('tree.get', ({ rootId }) => {
@@ -69,7 +85,10 @@ describe('AppController', () => {
       return snapshotOf(rootId === 'new' ? newer : older, rootId);
     });
     const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler, initialRootId: 'gone' });
-    await controller.refresh();
+    const done = controller.refresh();
+    expect(store.getState().selectedRootId).toBe('gone');
+    await done;
+    expect(store.getState().selectedRootId).toBe('new');
     expect(store.getState().loadedRootId).toBe('new');
     expect(store.getState().notices).toEqual([]);
   });

@@ -89,22 +89,26 @@ export class AppController {
   }
 
   /**
-   * Loads and shows the URL's request before the list of requests is there. False when it could not
-   * (no such request, an error, or another request was selected meanwhile): `refresh` then picks one
-   * from the list as before.
+   * Loads and shows the URL's request before the list of requests is there. It is selected at once, so
+   * the page lays out its plan view while the tree is on its way. False when it could not (no such
+   * request, an error, or another request was selected meanwhile): `refresh` then picks one from the
+   * list as before.
    */
   private async loadInitialTree(rootId: string): Promise<boolean> {
     const request = ++this.treeRequest;
+    this.store.getState().selectRoot(rootId);
+    const stillWanted = () => request === this.treeRequest && this.store.getState().selectedRootId === rootId;
     try {
       const snapshot = await this.api.call('tree.get', { rootId });
-      if (request !== this.treeRequest || this.store.getState().selectedRootId !== null) return false;
+      if (!stillWanted()) return false;
       this.coalescer.flush();
       const s = this.store.getState();
-      s.selectRoot(rootId);
       s.applySnapshot(snapshot);
       if (this.store.getState().loadedRootId === rootId) this.selectTask(rootId);
       return this.store.getState().loadedRootId === rootId;
     } catch {
+      // Not there (any more): take the selection back, the list decides.
+      if (stillWanted()) this.store.getState().selectRoot(null);
       return false;
     }
   }

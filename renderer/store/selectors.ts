@@ -48,8 +48,8 @@ export function createChildrenSelector(taskId: string): (s: AppData) => TaskView
 }
 
 /**
- * Groups that are running now, in tree order. The groups are found again only when the tree's shape
- * changes; a status change looks at the groups alone, not at every task.
+ * Groups that are running now, in tree order. The groups (the root's children) are found again only
+ * when the tree's shape changes; a status change looks at the groups alone, not at every task.
  */
 export function createRunningGroupsSelector(): (s: AppData) => TaskView[] {
   let tasks: AppData['tasks'] | null = null;
@@ -60,8 +60,8 @@ export function createRunningGroupsSelector(): (s: AppData) => TaskView[] {
   return (s) => {
     if (s.tasks === tasks) return out;
     if (s.treeShape !== shape || s.loadedRootId !== rootId || tasks === null) {
-      groupIds = [];
-      for (const t of s.tasks.values()) if (t.kind === 'group') groupIds.push(t.id);
+      const root = s.loadedRootId ? s.tasks.get(s.loadedRootId) : undefined;
+      groupIds = root ? root.subtasks.filter((id) => s.tasks.get(id)?.kind === 'group') : [];
       shape = s.treeShape;
       rootId = s.loadedRootId;
     }
