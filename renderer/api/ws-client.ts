@@ -7,6 +7,8 @@
 //   the app can re-fetch its state after a reconnect.
 // - A close with code 4401 or 1008 (policy violation) means the token was refused: no reconnect.
 import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi } from '../../preload/contract';
+import type { TreeSnapshot } from '../../preload/model';
+import { expandTreeSnapshot } from '../../preload/view-wire';
 import { ApiError, decodeTerminalFrame, type ClientMessage, type ServerMessage } from '../../preload/wire';
 import type { TerminalBatch } from './worker-core';
 
@@ -122,7 +124,9 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
         return;
       }
       const message: Extract<ClientMessage, { t: 'call' }> = { t: 'call', id: this.nextId++, method, params };
-      const pending: Pending = { resolve: resolve as (v: unknown) => void, reject };
+      // The server sends tree.get's task views compact (preload/view-wire.ts): callers get full ones.
+      const done = resolve as (v: unknown) => void;
+      const pending: Pending = { resolve: method === 'tree.get' ? (v) => done(v ? expandTreeSnapshot(v as TreeSnapshot) : v) : done, reject };
       if (this.socket && this.socket.readyState === OPEN) {
         this.send(message, pending);
       } else if (this.queue.length >= this.opts.maxQueued) {

@@ -3,6 +3,7 @@
 import type { TaskDetail } from '../../../preload/contract';
 import type { RequestGitView, RootSummary, SessionInfo, Task, TaskView, TimelineEvent, TreeSnapshot } from '../../../preload/model';
 import { isWithin } from '../../../preload/tree';
+import { compactTaskView } from '../../../preload/view-wire';
 import type { RootState } from './state';
 
 const NO_IDS: readonly string[] = [];
@@ -80,16 +81,17 @@ export function treeSnapshot(
 /** The JSON text of each kept view, made once: a view is replaced, never changed, when its task changes. */
 const viewTexts = new WeakMap<TaskView, string>();
 
-function viewText(view: TaskView): string {
+function viewText(view: TaskView, rootId: string): string {
   let text = viewTexts.get(view);
-  if (text === undefined) viewTexts.set(view, (text = JSON.stringify(view)));
+  if (text === undefined) viewTexts.set(view, (text = JSON.stringify(compactTaskView(view, rootId))));
   return text;
 }
 
 /**
  * `treeSnapshot` as JSON text, for a transport that sends text (the browser's WebSocket): the text of
  * every view that did not change since the last call is reused, so the cost at 10,000 tasks is joining
- * strings rather than building and serializing 10,000 objects. JSON.parse of it equals the snapshot.
+ * strings rather than building and serializing 10,000 objects. The views are compact (their default
+ * fields left out, preload/view-wire.ts): `expandTreeSnapshot(JSON.parse(text))` equals the snapshot.
  */
 export function treeSnapshotJson(
   state: RootState,
@@ -99,7 +101,7 @@ export function treeSnapshotJson(
   const { tasks, ...rest } = treeSnapshot(state, live, activeTaskIds);
   const head = JSON.stringify(rest);
   const parts: string[] = new Array(tasks.length);
-  for (let i = 0; i < tasks.length; i++) parts[i] = viewText(tasks[i]!);
+  for (let i = 0; i < tasks.length; i++) parts[i] = viewText(tasks[i]!, rest.rootId);
   return `${head.slice(0, -1)},"tasks":[${parts.join(',')}]}`;
 }
 
