@@ -101,16 +101,19 @@
 
   document.addEventListener('keydown', () => bench.keydowns.push(now()), true);
 
+  /** Times the arrival of an engine event (a JSON text frame), whichever way it reached the page. */
+  const timeArrival = (e) => {
+    if (typeof e.data !== 'string') return;
+    const m = /^\{"t":"event","event":"([\w.]+)"/.exec(e.data);
+    if (m) bench.arrivals[m[1]] = now();
+  };
+
   // The page's WebSocket gets a listener ahead of the app's own handler, to time event arrivals.
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args);
-      this.addEventListener('message', (e) => {
-        if (typeof e.data !== 'string') return;
-        const m = /^\{"t":"event","event":"([\w.]+)"/.exec(e.data);
-        if (m) bench.arrivals[m[1]] = now();
-      });
+      this.addEventListener('message', timeArrival);
     }
   };
 
@@ -121,11 +124,7 @@
     window.Worker = class extends NativeWorker {
       constructor(...args) {
         super(...args);
-        this.addEventListener('message', (e) => {
-          if (typeof e.data !== 'string') return;
-          const m = /^\{"t":"event","event":"([\w.]+)"/.exec(e.data);
-          if (m) bench.arrivals[m[1]] = now();
-        });
+        this.addEventListener('message', timeArrival);
       }
       postMessage(data, ...rest) {
         sawCall(data);
