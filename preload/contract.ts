@@ -139,7 +139,8 @@ export const commandSchemas = {
     isolation: z.enum(['worktree', 'in-place']).optional(),
     plan: z.unknown().optional(),
   }),
-  'tree.get': z.object({ rootId: id }),
+  /** `limit`: only the first tasks in the tree's order (the root, then depth first), `partial` if cut. */
+  'tree.get': z.object({ rootId: id, limit: z.number().int().min(1).max(1_000_000).optional() }),
   'task.show': z.object({ id, timelineLimit: z.number().int().min(0).max(10_000).default(20) }),
   'task.start': z.object({ id }),
   'task.log': z.object({ id, message: text('the message', 10_000) }),

@@ -179,6 +179,11 @@ export interface TreeSnapshot {
   control?: RequestControl;
   /** Kept out of the default history list (`roots.archive`). */
   archived?: boolean;
+  /**
+   * `tree.get` with a `limit` left tasks out: `tasks` holds the root and the ones after it in the tree's
+   * order (depth first, each task's subtasks in order): the rows a tree view shows from the top.
+   */
+  partial?: true;
   tasks: TaskView[];
   sessions: SessionInfo[];
 }

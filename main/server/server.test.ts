@@ -237,6 +237,11 @@ describe('browser-mode server: tree.get', () => {
     const second = await callOverSocket('tree.get', { rootId });
     expect(expandTreeSnapshot(second.result as TreeSnapshot)).toEqual(JSON.parse(JSON.stringify(engine.tree(rootId))));
     expect((second.result as { tasks: Array<{ id: string; status: string }> }).tasks.find((t) => t.id === s1.id)!.status).toBe('COMPLETED');
+    // The first tasks only (what a page paints first), flagged partial.
+    const head = await callOverSocket('tree.get', { rootId, limit: 2 });
+    expect(expandTreeSnapshot(head.result as TreeSnapshot)).toEqual(JSON.parse(JSON.stringify(engine.tree(rootId, 2))));
+    expect(head.result).toMatchObject({ partial: true, tasks: [{ id: rootId }, {}] });
+    expect(await callOverSocket('tree.get', { rootId, limit: 0 })).toMatchObject({ t: 'error', id: 7, error: { code: 'bad-request' } });
     expect(await callOverSocket('tree.get', { rootId: 42 })).toMatchObject({ t: 'error', id: 7, error: { code: 'bad-request' } });
     expect(await callOverSocket('tree.get', { rootId: 'task-nothere1' })).toMatchObject({ t: 'error', id: 7, error: { code: 'not-found' } });
   });

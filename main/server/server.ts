@@ -219,7 +219,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         // the same JSON the generic path would make (invalid parameters take that path for the error).
         const tree = msg.method === 'tree.get' ? commandSchemas['tree.get'].safeParse(msg.params ?? {}) : undefined;
         if (tree?.success) {
-          const text = opts.engine.treeJson(tree.data.rootId);
+          const text = opts.engine.treeJson(tree.data.rootId, tree.data.limit);
           if (ws.readyState === ws.OPEN) ws.send(`{"t":"result","id":${JSON.stringify(msg.id)},"result":${text}}`);
           return;
         }

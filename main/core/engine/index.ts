@@ -177,12 +177,13 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   listRoots(): RootSummary[] {
     return listRoots(this.requests.all());
   }
-  tree(rootId: string): TreeSnapshot {
-    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId));
+  /** The request's tree; with `limit`, its first tasks only (views.ts `treeSnapshot`). */
+  tree(rootId: string, limit?: number): TreeSnapshot {
+    return treeSnapshot(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId), limit);
   }
   /** `tree` as JSON text, built from the kept text of the views that did not change (views.ts). */
-  treeJson(rootId: string): string {
-    return treeSnapshotJson(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId));
+  treeJson(rootId: string, limit?: number): string {
+    return treeSnapshotJson(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId), limit);
   }
   /** A task by id, or by plan id within `rootId`. */
   locate(idOrPlanId: string, rootId?: string): { state: RootState; task: import('../../../preload/model').Task } {

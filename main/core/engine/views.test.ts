@@ -131,4 +131,21 @@ describe('aggregates along the ancestors, kept views', () => {
     expect(parsed).toEqual(JSON.parse(JSON.stringify(treeSnapshot(state))));
     expect(parsed.tasks.find((t) => t.id === 's1')!.status).toBe('COMPLETED');
   });
+
+  it('with a limit, gives the first tasks of the tree view (depth first, subtasks in order) and says the rest is left out', () => {
+    const state = request();
+    const ids = (snap: { tasks: { id: string }[] }) => snap.tasks.map((t) => t.id);
+    expect(ids(treeSnapshot(state, undefined, undefined, 5))).toEqual(['r', 'g1', 's1', 's2', 's21']);
+    expect(treeSnapshot(state, undefined, undefined, 5).partial).toBe(true);
+    // The views are the whole tree's (aggregates over everything below, not over what was sent).
+    expect(treeSnapshot(state, undefined, undefined, 2).tasks[1]).toEqual(taskView(state, state.tasks.get('g1')!));
+    // A limit the tree fits in: every task, no `partial`.
+    for (const limit of [8, 100]) {
+      const snap = treeSnapshot(state, undefined, undefined, limit);
+      expect(snap.partial).toBeUndefined();
+      expect(new Set(ids(snap))).toEqual(new Set(state.tasks.keys()));
+    }
+    // The text form is the same snapshot.
+    expect(expandTreeSnapshot(JSON.parse(treeSnapshotJson(state, undefined, undefined, 5)))).toEqual(JSON.parse(JSON.stringify(treeSnapshot(state, undefined, undefined, 5))));
+  });
 });

@@ -55,10 +55,35 @@ export function taskView(state: RootState, task: Task, sessions: Map<string, str
   return view;
 }
 
+/**
+ * The tasks a tree view shows first: the root, then depth first in the order of each task's subtasks
+ * (the rows from the top, everything expanded), at most `limit` of them.
+ */
+function firstTasks(state: RootState, limit: number): Task[] {
+  const out: Task[] = [];
+  const seen = new Set<string>();
+  const stack = [state.doc.rootId];
+  while (stack.length > 0 && out.length < limit) {
+    const id = stack.pop()!;
+    const task = state.tasks.get(id);
+    if (!task || seen.has(id)) continue;
+    seen.add(id);
+    out.push(task);
+    for (let i = task.subtasks.length - 1; i >= 0; i--) stack.push(task.subtasks[i]!);
+  }
+  return out;
+}
+
+/**
+ * The request as one object. With `limit`, only the first `limit` tasks of the tree's order
+ * (`firstTasks`) and `partial: true` when others were left out: what a page paints first, before the
+ * whole tree of a large request has arrived.
+ */
 export function treeSnapshot(
   state: RootState,
   live: (s: SessionInfo) => SessionInfo = (s) => s,
   activeTaskIds: ReadonlySet<string> = new Set(),
+  limit?: number,
 ): TreeSnapshot {
   const snap: TreeSnapshot = {
     rootId: state.doc.rootId,
@@ -68,7 +93,9 @@ export function treeSnapshot(
     sessions: [...state.sessions.values()].map(live),
   };
   const sessions = sessionIndex(state);
-  for (const t of state.tasks.values()) snap.tasks.push(taskView(state, t, sessions));
+  const tasks = limit !== undefined && limit < state.tasks.size ? firstTasks(state, limit) : state.tasks.values();
+  for (const t of tasks) snap.tasks.push(taskView(state, t, sessions));
+  if (snap.tasks.length < state.tasks.size) snap.partial = true;
   const git = gitView(state, activeTaskIds);
   if (git) snap.git = git;
   if (state.doc.isolationWarning) snap.isolationWarning = state.doc.isolationWarning;
@@ -97,8 +124,9 @@ export function treeSnapshotJson(
   state: RootState,
   live: (s: SessionInfo) => SessionInfo = (s) => s,
   activeTaskIds: ReadonlySet<string> = new Set(),
+  limit?: number,
 ): string {
-  const { tasks, ...rest } = treeSnapshot(state, live, activeTaskIds);
+  const { tasks, ...rest } = treeSnapshot(state, live, activeTaskIds, limit);
   const head = JSON.stringify(rest);
   const parts: string[] = new Array(tasks.length);
   for (let i = 0; i < tasks.length; i++) parts[i] = viewText(tasks[i]!, rest.rootId);
