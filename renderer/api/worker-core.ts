@@ -9,6 +9,9 @@
 //   `batchBytes`. Before any text frame goes on, every gathered batch goes first: the page sees the
 //   server's order.
 // - Strings from the page are text frames to send (calls, `session.ack` among them); objects are orders.
+//   Strings that come while the socket is still connecting are sent as soon as it opens (after the page
+//   is told `open`), so the page's first calls need not wait for that news to cross back and forth; if
+//   the socket closes first they are dropped, and the page, never told it opened, sends them again.
 import { decodeTerminalFrame } from '../../preload/wire';
 import type { SocketLike } from './ws-client';
 
@@ -49,10 +52,13 @@ interface Pending {
   chars: number;
 }
 
+const CONNECTING = 0;
 const OPEN = 1;
 
 export class WorkerCore {
   private socket: WorkerSocketLike | null = null;
+  /** Frames the page sent before the socket opened, sent in order once it does. */
+  private early: string[] = [];
   private readonly pending = new Map<string, Pending>();
   private readonly lastFlush = new Map<string, number>();
   private timer: unknown = null;
@@ -68,6 +74,7 @@ export class WorkerCore {
   receive(message: ToWorker | string): void {
     if (typeof message === 'string') {
       if (this.socket?.readyState === OPEN) this.socket.send(message);
+      else if (this.socket?.readyState === CONNECTING) this.early.push(message);
       return;
     }
     if (message?.t === 'open') this.open(message.url);
@@ -86,7 +93,11 @@ export class WorkerCore {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.onopen = () => {
-      if (this.socket === socket) this.o.post({ t: 'open' });
+      if (this.socket !== socket) return;
+      this.o.post({ t: 'open' });
+      const early = this.early;
+      this.early = [];
+      for (const m of early) socket.send(m);
     };
     socket.onmessage = (ev) => {
       if (this.socket === socket) this.frame(ev.data);
@@ -97,6 +108,7 @@ export class WorkerCore {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.early = []; // never sent: the page queues them again (it was not told the socket opened)
       this.flushAll();
       this.o.post({ t: 'close', code: ev.code, reason: ev.reason });
     };
@@ -105,6 +117,7 @@ export class WorkerCore {
   private close(code?: number, reason?: string): void {
     const s = this.socket;
     this.socket = null;
+    this.early = [];
     this.flushAll();
     if (!s) return;
     s.onopen = s.onmessage = s.onerror = s.onclose = null;

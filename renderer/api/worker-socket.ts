@@ -41,8 +41,11 @@ export class WorkerSocket implements SocketLike {
     worker.postMessage({ t: 'open', url });
   }
 
+  /** Frames sent while connecting are held by the Worker and sent once the socket opens. */
+  readonly holdsEarly = true;
+
   send(data: string): void {
-    if (this.readyState !== OPEN) throw new Error('the WebSocket is not open');
+    if (this.readyState === CLOSED) throw new Error('the WebSocket is closed');
     this.worker.postMessage(data);
   }
 

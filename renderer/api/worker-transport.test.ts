@@ -137,15 +137,32 @@ describe('WorkerCore (the WebSocket Worker)', () => {
     expect(order).toEqual(['open', 'first', 'second', 'text']);
   });
 
-  it('sends the page strings as text frames, and reports the close', () => {
+  it('sends the page strings as text frames, those from before the open as it opens, and reports the close', () => {
     const { core, posted, socket } = workerCore();
+    core.receive('dropped: no socket at all');
     core.receive({ t: 'open', url: 'ws://h/ws' });
-    core.receive('dropped: not open yet');
-    socket().open();
     core.receive('{"t":"call","id":1}');
-    expect(socket().sent).toEqual(['{"t":"call","id":1}']);
+    core.receive('{"t":"call","id":2}');
+    expect(socket().sent).toEqual([]);
+    socket().open();
+    // The page hears `open` first; the held frames go out at once, in order.
+    expect(posted.map((p) => p.message)).toEqual([{ t: 'open' }]);
+    expect(socket().sent).toEqual(['{"t":"call","id":1}', '{"t":"call","id":2}']);
+    core.receive('{"t":"call","id":3}');
+    expect(socket().sent.at(-1)).toBe('{"t":"call","id":3}');
     socket().onclose?.({ code: 4401, reason: 'invalid token' });
     expect(posted.at(-1)!.message).toEqual({ t: 'close', code: 4401, reason: 'invalid token' });
+  });
+
+  it('drops the held frames of a socket that closes before it opens (the page sends them again)', () => {
+    const { core, posted, sockets, socket } = workerCore();
+    core.receive({ t: 'open', url: 'ws://h/ws' });
+    core.receive('{"t":"call","id":1}');
+    socket().onclose?.({ code: 1006, reason: '' });
+    expect(posted.map((p) => p.message)).toEqual([{ t: 'close', code: 1006, reason: '' }]);
+    core.receive({ t: 'open', url: 'ws://h/ws' });
+    socket().open();
+    expect(sockets.map((s) => s.sent)).toEqual([[], []]);
   });
 });
 
@@ -260,6 +277,92 @@ describe('the Worker transport end to end (WsApi → router → pane)', () => {
   });
 });
 
+describe('calls made while the Worker\'s socket connects', () => {
+  function setup() {
+    const clock = manualTimers();
+    const servers: FakeServerSocket[] = [];
+    const workers: FakeWorker[] = [];
+    const mains: MainThreadSocket[] = [];
+    const api = new WsApi({
+      url: 'ws://h/ws',
+      createSocket: socketFactory({
+        createWorker: () => {
+          const w = new FakeWorker((post) => new WorkerCore({ createSocket: (u) => (servers.push(new FakeServerSocket(u)), servers.at(-1)!), post, setTimeout: () => 0, clearTimeout: () => {}, now: () => 0 }));
+          workers.push(w);
+          return w;
+        },
+        createWebSocket: (u) => (mains.push(new MainThreadSocket(u)), mains.at(-1)!),
+      }),
+      timers: clock.timers,
+      random: () => 1,
+      initialDelayMs: 10,
+    });
+    return { api, clock, servers, workers, mains };
+  }
+  const callsIn = (sent: string[]) => sent.map((x) => JSON.parse(x)).map((m) => `${m.id}:${m.method}`);
+
+  it('go out the moment it opens, before the page has heard that it did', async () => {
+    const { api, servers } = setup();
+    const roots = api.call('roots.list', {});
+    const tree = api.call('tree.get', { rootId: 'r', limit: 200 });
+    await settle();
+    expect(servers[0]!.sent).toEqual([]);
+    servers[0]!.open(); // the Worker sends them at once: no round trip through the page
+    expect(callsIn(servers[0]!.sent)).toEqual(['1:roots.list', '2:tree.get']);
+    expect(api.connection.state).toBe('connecting');
+    servers[0]!.text({ t: 'result', id: 1, result: [] });
+    servers[0]!.text({ t: 'result', id: 2, result: { rootId: 'r', options: {}, awaitingApproval: false, tasks: [], sessions: [] } });
+    await settle();
+    expect(api.connection.state).toBe('open');
+    await expect(roots).resolves.toEqual([]);
+    await expect(tree).resolves.toMatchObject({ rootId: 'r', tasks: [] });
+  });
+
+  it('wait for the next connection when the socket closes without opening: sent once, answered once', async () => {
+    const { api, servers, clock } = setup();
+    const roots = api.call('roots.list', {});
+    await settle();
+    servers[0]!.onclose?.({ code: 1006, reason: '' });
+    await settle();
+    expect(api.connection.state).toBe('connecting');
+    const later = api.call('settings.get', {});
+    clock.advance(10);
+    await settle();
+    servers[1]!.open();
+    expect(callsIn(servers[1]!.sent)).toEqual(['1:roots.list', '2:settings.get']);
+    servers[1]!.text({ t: 'result', id: 1, result: ['ok'] });
+    servers[1]!.text({ t: 'result', id: 2, result: { scrollback: 1 } });
+    await expect(roots).resolves.toEqual(['ok']);
+    await expect(later).resolves.toEqual({ scrollback: 1 });
+    expect(servers[0]!.sent).toEqual([]);
+  });
+
+  it('reach the main-thread socket when the Worker fails before its socket opened', async () => {
+    const { api, workers, mains, clock } = setup();
+    const roots = api.call('roots.list', {});
+    await settle();
+    workers[0]!.onerror?.({});
+    clock.advance(10);
+    await settle();
+    expect(mains[0]!.sent).toEqual([]); // a DOM WebSocket cannot take frames before it opens
+    mains[0]!.open();
+    expect(callsIn(mains[0]!.sent)).toEqual(['1:roots.list']);
+    mains[0]!.onmessage?.({ data: JSON.stringify({ t: 'result', id: 1, result: [] }) });
+    await expect(roots).resolves.toEqual([]);
+  });
+
+  it('are refused with the token, not sent again', async () => {
+    const { api, servers } = setup();
+    const roots = api.call('roots.list', {});
+    roots.catch(() => {}); // looked at below
+    await settle();
+    servers[0]!.onclose?.({ code: 4401, reason: 'invalid token' });
+    await settle();
+    await expect(roots).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(api.connection.state).toBe('unauthorized');
+  });
+});
+
 /** A WebSocket on the main thread that records what WsApi set on it. */
 class MainThreadSocket implements SocketLike {
   binaryType = 'blob';
@@ -343,9 +446,14 @@ describe('the fallback to a WebSocket on the main thread', () => {
     expect(api.connection.state).toBe('open');
   });
 
-  it('a WorkerSocket refuses to send before it is open', () => {
-    const s = new WorkerSocket(new FakeWorker(() => new WorkerCore({ createSocket: (u) => new FakeServerSocket(u), post: () => {}, setTimeout: () => 0, clearTimeout: () => {}, now: () => 0 })), 'ws://h/ws');
-    expect(() => s.send('x')).toThrow(/not open/);
+  it('a WorkerSocket takes frames while connecting (the Worker holds them) and refuses them once closed', () => {
+    const w = new FakeWorker(() => new WorkerCore({ createSocket: (u) => new FakeServerSocket(u), post: () => {}, setTimeout: () => 0, clearTimeout: () => {}, now: () => 0 }));
+    const s = new WorkerSocket(w, 'ws://h/ws');
+    expect(s.holdsEarly).toBe(true);
+    s.send('x');
+    expect(w.posted).toEqual([{ t: 'open', url: 'ws://h/ws' }, 'x']);
+    s.close();
+    expect(() => s.send('y')).toThrow(/closed/);
   });
 });
 

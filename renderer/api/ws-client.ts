@@ -1,7 +1,9 @@
 // The browser-mode transport: MaestroApi over one WebSocket (message shapes in preload/wire.ts).
 //
 // - Every call gets a request id and a promise; `error` replies reject with ApiError(code, message).
-// - Calls made while the socket is not open are queued (bounded) and sent once it opens.
+// - Calls made while the socket is not open are queued (bounded) and sent once it opens; a socket that
+//   holds early frames itself (`holdsEarly`: the one in a Worker) gets them at once, so they go out the
+//   moment it opens, and back into the queue if it closes without opening.
 // - A lost connection rejects the calls in flight (their replies can no longer arrive) and reconnects
 //   with exponential backoff and jitter. Listeners of `onConnection` learn about every state change so
 //   the app can re-fetch its state after a reconnect.
@@ -50,6 +52,11 @@ export interface SocketLike {
   onclose: ((ev: { code: number; reason: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
+  /**
+   * `send` while connecting is allowed: the frames are held and sent once the socket opens, or dropped
+   * if it closes first (the WebSocket in a Worker). A DOM WebSocket throws instead.
+   */
+  readonly holdsEarly?: boolean;
 }
 
 export interface Timers {
@@ -70,6 +77,7 @@ export interface WsApiOptions {
   maxQueued?: number;
 }
 
+const CONNECTING = 0;
 const OPEN = 1;
 /** Close codes that mean "your token is not accepted": reconnecting cannot help. */
 export const UNAUTHORIZED_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 1008]);
@@ -86,6 +94,8 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
   private nextId = 1;
   private readonly inFlight = new Map<number, Pending>();
   private queue: { message: Extract<ClientMessage, { t: 'call' }>; pending: Pending }[] = [];
+  /** Calls handed to a socket that was still connecting (`holdsEarly`), by id, until it opens. */
+  private readonly early = new Map<number, { message: Extract<ClientMessage, { t: 'call' }>; pending: Pending }>();
   private readonly listeners = new Map<EventName, Set<AnyListener>>();
   private readonly connectionListeners = new Set<(info: ConnectionInfo) => void>();
   private readonly terminalListeners = new Set<TerminalDataListener>();
@@ -129,6 +139,8 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
       const pending: Pending = { resolve: method === 'tree.get' ? (v) => done(v ? expandTreeSnapshot(v as TreeSnapshot) : v) : done, reject };
       if (this.socket && this.socket.readyState === OPEN) {
         this.send(message, pending);
+      } else if (this.socket?.holdsEarly && this.socket.readyState === CONNECTING && this.queue.length === 0) {
+        this.sendEarly(message, pending);
       } else if (this.queue.length >= this.opts.maxQueued) {
         reject(new ApiError('internal', `not connected to Maestro (${this.queue.length} calls already waiting)`));
       } else {
@@ -187,6 +199,7 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
       s.onclose = s.onmessage = s.onerror = s.onopen = null;
       s.close(1000, 'client closed');
     }
+    this.early.clear();
     this.failAll(this.closedError());
     this.setState('closed', false);
   }
@@ -207,6 +220,7 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
       const reconnected = this.everOpened;
       this.everOpened = true;
       this.attempt = 0;
+      this.early.clear(); // on their way now, like any call in flight
       const queued = this.queue;
       this.queue = [];
       for (const q of queued) this.send(q.message, q.pending);
@@ -221,6 +235,13 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      // Calls handed over before the socket opened were never sent: they wait for the next connection.
+      if (this.early.size > 0) {
+        const again = [...this.early.values()];
+        this.early.clear();
+        for (const q of again) this.inFlight.delete(q.message.id);
+        this.queue = [...again, ...this.queue];
+      }
       const refused = UNAUTHORIZED_CLOSE_CODES.has(ev.code);
       this.failInFlight(
         refused
@@ -234,6 +255,18 @@ export class WsApi implements MaestroApi, ConnectionAware, TerminalSource, Ackno
       }
       this.scheduleReconnect();
     };
+    if (socket.holdsEarly && this.queue.length > 0) {
+      const queued = this.queue;
+      this.queue = [];
+      for (const q of queued) this.sendEarly(q.message, q.pending);
+    }
+  }
+
+  /** A call handed to a socket that is still connecting (`holdsEarly`). */
+  private sendEarly(message: Extract<ClientMessage, { t: 'call' }>, pending: Pending): void {
+    this.early.set(message.id, { message, pending });
+    this.send(message, pending);
+    if (!this.inFlight.has(message.id)) this.early.delete(message.id); // it failed at once
   }
 
   private scheduleReconnect(): void {
