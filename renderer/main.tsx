@@ -31,7 +31,9 @@ async function boot(): Promise<void> {
   const api = await pickApi();
   const store = createAppStore(loadPrefs());
   const hash = ROOT_HASH.exec(window.location.hash);
-  const controller = new AppController(api, store, { initialRootId: hash ? decodeURIComponent(hash[1]) : null });
+  let mounted = () => {};
+  const uiReady = new Promise<void>((resolve) => (mounted = resolve));
+  const controller = new AppController(api, store, { initialRootId: hash ? decodeURIComponent(hash[1]) : null, uiReady });
   const router = new TerminalRouter(api);
   router.start();
   controller.start();
@@ -67,6 +69,7 @@ async function boot(): Promise<void> {
   const el = document.getElementById('root');
   if (!el) throw new Error('index.html has no #root element');
   (await ui).mountUi(el, { api, store, controller, router });
+  mounted();
 }
 
 boot().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 // The task tree of the selected root: a virtualized list of fixed-height rows (only the rows in view
 // are in the DOM), with the WAI-ARIA tree pattern (focus stays on the tree, aria-activedescendant
 // points at the selected row; selection follows ↑/↓).
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { createGroupCountSelector, jumpNext, needsInput } from '../store/navigate';
 import { selectRunningGroups, selectVisibleRows } from '../store/selectors';
 import type { TreeRow } from '../store/tree';
@@ -111,11 +111,14 @@ function TreeView() {
   const filter = useApp((s) => s.treeFilter);
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(0);
+  // Until the viewport is measured it is taken to be as tall as the window: the first frame shows the
+  // rows in view without a layout forced in the middle of the first commit (on a cold page that layout
+  // is the whole page's first, ~40–80 ms on a busy machine, then done again for the re-render). The
+  // observer's first report comes after the frame's own layout.
+  const [height, setHeight] = useState(() => (typeof window === 'undefined' ? 0 : window.innerHeight));
 
-  useLayoutEffect(() => {
+  useEffect(() => {
     const el = viewport.current!;
-    setHeight(el.clientHeight);
     const ro = new ResizeObserver(() => setHeight(el.clientHeight));
     ro.observe(el);
     return () => ro.disconnect();

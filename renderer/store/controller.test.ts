@@ -3,7 +3,8 @@ import type { Settings, TaskDetail } from '../../preload/contract';
 import { ApiError } from '../../preload/wire';
 import { buildTree, makeSession, makeSettings, snapshotOf, summaryOf } from '../dev/fixtures';
 import { FakeApi, deferred, manualScheduler, manualTimers, settle } from '../dev/test-utils';
-import { AppController } from './controller';
+import type { TreeSnapshot } from '../../preload/model';
+import { AppController, TREE_HEAD } from './controller';
 import { createAppStore, selectAwaitingApproval, selectRootControl } from './store';
 
 const settings: Settings = makeSettings({ defaultAgentProfile: 'claude', model: 'claude-x', maxTokens: 4096, maxTurns: 50, showOrchestrator: false, scrollback: 2000 });
@@ -36,7 +37,7 @@ describe('AppController', () => {
     expect(s.selectedRootId).toBe('new');
     expect(s.loadedRootId).toBe('new');
     expect(s.tasks.size).toBe(7);
-    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'new' }]);
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'new', limit: TREE_HEAD }]);
   });
 
   it('selects the initial root when it exists', async () => {
@@ -54,11 +55,11 @@ describe('AppController', () => {
     const controller = new AppController(api, store, { scheduler: manualScheduler().scheduler, initialRootId: 'old' });
     const done = controller.refresh();
     await settle();
-    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old' }]);
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old', limit: TREE_HEAD }]);
     expect(store.getState().loadedRootId).toBe('old');
     roots.resolve([]);
     await done;
-    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old' }]);
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old', limit: TREE_HEAD }]);
     expect(store.getState().selectedRootId).toBe('old');
   });
 
@@ -76,6 +77,61 @@ describe('AppController', () => {
     await done;
     expect(store.getState().loadedRootId).toBe('old');
     expect(store.getState().tasks.size).toBe(older.size);
+  });
+
+  it('a large tree: its first tasks are shown at once, the whole tree replaces them when it arrives', async () => {
+    const { api, store, frames, older } = setup();
+    const whole = snapshotOf(older, 'old');
+    const head = (limit: number): TreeSnapshot => ({ ...whole, tasks: whole.tasks.slice(0, limit), partial: true });
+    const rest = deferred<TreeSnapshot>();
+    api.handle('tree.get', ({ limit }) => (limit ? head(2) : rest.promise));
+    const clock = manualTimers();
+    const ui = deferred<void>();
+    const controller = new AppController(api, store, { scheduler: frames.scheduler, timers: clock.timers, initialRootId: 'old', uiReady: ui.promise });
+    controller.start();
+    await settle();
+    expect(store.getState().loadedRootId).toBe('old');
+    expect([...store.getState().tasks.keys()]).toEqual(whole.tasks.slice(0, 2).map((t) => t.id));
+    expect(store.getState().selectedTaskId).toBe('old');
+    // The rest is asked for once the UI is mounted and the frame that paints the first rows is done.
+    frames.frame();
+    clock.advance(100);
+    await settle();
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old', limit: TREE_HEAD }]);
+    ui.resolve();
+    await settle();
+    frames.frame();
+    await settle();
+    expect(api.callsOf('tree.get')).toHaveLength(1);
+    clock.advance(0);
+    await settle();
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old', limit: TREE_HEAD }, { rootId: 'old' }]);
+    // An event between the two answers is older than the whole tree: the tree wins.
+    const last = whole.tasks.at(-1)!;
+    api.emit('tasks.changed', { rootId: 'old', tasks: [{ ...last, status: 'FAILED' }] });
+    rest.resolve(whole);
+    await settle();
+    expect(store.getState().tasks.size).toBe(older.size);
+    expect(store.getState().tasks.get(last.id)!.status).toBe(last.status);
+    expect(store.getState().treeError).toBe(null);
+  });
+
+  it('when the rest of a large tree cannot be loaded, its first tasks stay and the error is shown', async () => {
+    const { api, store, older, controller, clock } = setup();
+    const whole = snapshotOf(older, 'old');
+    api.handle('tree.get', ({ limit }) => {
+      if (limit) return { ...whole, tasks: whole.tasks.slice(0, 2), partial: true };
+      throw new ApiError('internal', 'disk on fire');
+    });
+    const done = controller.selectRoot('old');
+    await settle();
+    // No frames come (a hidden page): the rest is asked for after a short wait all the same.
+    clock.advance(100);
+    await done;
+    expect(store.getState().loadedRootId).toBe('old');
+    expect(store.getState().tasks.size).toBe(2);
+    expect(store.getState().treeError).toMatch(/disk on fire/);
+    expect(store.getState().notices.map((n) => n.message).join(' ')).toMatch(/Could not load the task tree/);
   });
 
   it('an initial root that does not exist falls back to the newest request', async () => {

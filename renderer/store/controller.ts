@@ -1,6 +1,7 @@
 // Wires the API to the store: loads state, feeds engine events through the per-frame coalescer,
 // re-fetches after a reconnect, and turns failed calls into error notices.
 import type { CommandParams, MaestroApi, SecretsStatus, Settings } from '../../preload/contract';
+import type { TreeSnapshot } from '../../preload/model';
 import { errorCode, errorMessage } from '../api/errors';
 import { isConnectionAware } from '../api/index';
 import type { Timers } from '../api/ws-client';
@@ -14,12 +15,28 @@ export interface ControllerOptions {
   detailDelayMs?: number;
   /** Root to select once the roots are loaded (e.g. from the URL). */
   initialRootId?: string | null;
+  /**
+   * Settles once the UI is mounted (main.tsx). A large tree's rest waits for it, then for a frame: its
+   * answer, parsed as it arrives, would otherwise hold up the UI that is to paint the first rows.
+   */
+  uiReady?: Promise<unknown>;
 }
+
+/**
+ * Tasks asked for first when a tree loads (`tree.get`'s `limit`): more rows than any window shows. A
+ * larger request's first answer is painted while the whole tree is on its way.
+ */
+export const TREE_HEAD = 200;
+
+/** How long a large tree's rest waits for the frame that paints its first rows. */
+const PAINT_WAIT_MS = 100;
 
 const BUFFERED_EVENTS = ['tasks.changed', 'session.changed', 'roots.changed', 'timeline.event', 'notice'] as const;
 
 export class AppController {
   readonly coalescer: Coalescer<StoreEvent>;
+  private readonly scheduler: FrameScheduler;
+  private readonly uiReady: Promise<unknown>;
   private readonly timers: Timers;
   private readonly detailDelayMs: number;
   private detailTimer: unknown = null;
@@ -31,13 +48,15 @@ export class AppController {
     readonly store: AppStore,
     opts: ControllerOptions = {},
   ) {
-    this.coalescer = new Coalescer((batch) => store.getState().applyEvents(batch), opts.scheduler ?? animationFrameScheduler);
+    this.scheduler = opts.scheduler ?? animationFrameScheduler;
+    this.coalescer = new Coalescer((batch) => store.getState().applyEvents(batch), this.scheduler);
     this.timers = opts.timers ?? {
       setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
       clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
     };
     this.detailDelayMs = opts.detailDelayMs ?? 120;
     this.initialRootId = opts.initialRootId ?? null;
+    this.uiReady = opts.uiReady ?? Promise.resolve();
   }
 
   /** Subscribes to the engine and loads the first state. Returns a function that stops it all. */
@@ -99,18 +118,66 @@ export class AppController {
     this.store.getState().selectRoot(rootId);
     const stillWanted = () => request === this.treeRequest && this.store.getState().selectedRootId === rootId;
     try {
-      const snapshot = await this.api.call('tree.get', { rootId });
+      const shown = await this.fetchTree(rootId, stillWanted, () => {
+        if (this.store.getState().loadedRootId === rootId) this.selectTask(rootId);
+      });
+      return shown && this.store.getState().loadedRootId === rootId;
+    } catch (error) {
       if (!stillWanted()) return false;
-      this.coalescer.flush();
-      const s = this.store.getState();
-      s.applySnapshot(snapshot);
-      if (this.store.getState().loadedRootId === rootId) this.selectTask(rootId);
-      return this.store.getState().loadedRootId === rootId;
-    } catch {
+      if (this.store.getState().loadedRootId === rootId) {
+        // Its first rows are shown; the rest could not be loaded.
+        this.store.getState().setTreeError(errorMessage(error));
+        this.report('Could not load the task tree', error);
+        return true;
+      }
       // Not there (any more): take the selection back, the list decides.
-      if (stillWanted()) this.store.getState().selectRoot(null);
+      this.store.getState().selectRoot(null);
       return false;
     }
+  }
+
+  /**
+   * Loads a request's tree in two steps: its first TREE_HEAD tasks (the rows from the top of the tree
+   * view), applied at once, then — when that answer left tasks out — the whole tree. `firstShown` runs
+   * after the first answer is applied. False if `current()` turned false on the way.
+   */
+  private async fetchTree(rootId: string, current: () => boolean, firstShown: () => void = () => {}): Promise<boolean> {
+    const head = await this.api.call('tree.get', { rootId, limit: TREE_HEAD });
+    if (!current()) return false;
+    this.applyTree(head);
+    firstShown();
+    if (!head.partial) return true;
+    // The rest after the first rows are painted: its answer (parsed as it arrives) would hold them up.
+    await this.uiReady;
+    await this.afterFrame();
+    if (!current()) return false;
+    const full = await this.api.call('tree.get', { rootId });
+    if (!current()) return false;
+    this.applyTree(full);
+    return true;
+  }
+
+  /** Resolves once the next frame is done (or after PAINT_WAIT_MS: hidden pages draw no frames). */
+  private afterFrame(): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        this.timers.clearTimeout(fallback);
+        this.scheduler.cancel(frame);
+        resolve();
+      };
+      // A timer set inside the frame's callbacks runs after that frame is painted.
+      const frame = this.scheduler.request(() => this.timers.setTimeout(finish, 0));
+      const fallback = this.timers.setTimeout(finish, PAINT_WAIT_MS);
+    });
+  }
+
+  private applyTree(snapshot: TreeSnapshot): void {
+    // Events buffered so far are older than the snapshot: apply them first so it wins.
+    this.coalescer.flush();
+    this.store.getState().applySnapshot(snapshot);
   }
 
   async loadRoots(): Promise<void> {
@@ -160,14 +227,11 @@ export class AppController {
   async loadTree(rootId: string): Promise<void> {
     const request = ++this.treeRequest;
     try {
-      const snapshot = await this.api.call('tree.get', { rootId });
-      if (request !== this.treeRequest) return;
-      // Events buffered so far are older than the snapshot: apply them first so it wins.
-      this.coalescer.flush();
-      const s = this.store.getState();
-      s.applySnapshot(snapshot);
-      // A freshly opened request shows itself: the root row is selected (all sessions, its timeline).
-      if (this.store.getState().loadedRootId === rootId && s.selectedTaskId === null) this.selectTask(rootId);
+      await this.fetchTree(rootId, () => request === this.treeRequest, () => {
+        // A freshly opened request shows itself: the root row is selected (all sessions, its timeline).
+        const s = this.store.getState();
+        if (s.loadedRootId === rootId && s.selectedTaskId === null) this.selectTask(rootId);
+      });
     } catch (error) {
       if (request !== this.treeRequest) return;
       this.store.getState().setTreeError(errorMessage(error));
