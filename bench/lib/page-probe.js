@@ -96,7 +96,7 @@
     if (typeof data === 'string') {
       const m = /^\{"t":"event","event":"([\w.]+)"/.exec(data);
       if (m) arrivals[m[1]] = now();
-      else if (data.length > 100_000) big.push({ at: performance.now(), chars: data.length });
+      else if (data.length > 20_000) big.push({ at: performance.now(), chars: data.length });
     } else if (data && typeof data === 'object' && !ArrayBuffer.isView(data) && data.t === 'open' && Number.isNaN(workerOpened)) {
       workerOpened = performance.now();
     } else if (data && typeof data === 'object' && data.t === 'result' && data.big) {
@@ -252,6 +252,8 @@
    * the row (`armed`), the bench makes the call, the page reports the event's arrival and the painted frame.
    */
   async function tree(o) {
+    // The UI's first elements (React mounted), whatever the tree's state.
+    const shell = whenDom(() => !!document.querySelector('#root > *')).then((t) => t - performance.timeOrigin);
     const rows = () => document.querySelectorAll('[role="treeitem"]').length >= 10;
     const inDom = (await whenDom(rows)) - performance.timeOrigin;
     const painted = (await whenChangePainted()) - performance.timeOrigin;
@@ -270,6 +272,9 @@
         domInteractive: nav ? Math.round(nav.domInteractive) : NaN,
         workerStarted: Math.round(workerStarted),
         socketOpen: Math.round(workerOpened),
+        uiMounted: Math.round(await shell),
+        // Large answers (a tree, or its first part) as they reached the page: [ms, chars].
+        treeAnswers: big.filter((b) => b.at < painted).map((b) => [Math.round(b.at), b.chars]),
         treeArrived: big.length ? Math.round(big[0].at) : NaN,
         treeChars: big.length ? big[0].chars : 0,
       },
