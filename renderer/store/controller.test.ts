@@ -249,6 +249,29 @@ describe('AppController', () => {
     await settle();
     expect(store.getState().connectionEpoch).toBe(1);
     expect(api.calls.map((c) => c.method).sort()).toEqual(['roots.list', 'secrets.status', 'settings.get', 'task.show', 'tree.get']);
+    // The tree on screen is loaded whole, not from its first tasks again (the rows and scroll stay).
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'new' }]);
+  });
+
+  it('a large tree already shown is refreshed whole in one step: its rows never shrink to the first answer', async () => {
+    const { api, store, frames, older } = setup();
+    const whole = snapshotOf(older, 'old');
+    api.handle('tree.get', ({ limit }) => (limit ? { ...whole, tasks: whole.tasks.slice(0, 2), partial: true } : whole));
+    const clock = manualTimers();
+    const controller = new AppController(api, store, { scheduler: frames.scheduler, timers: clock.timers, initialRootId: 'old' });
+    controller.start();
+    await settle();
+    clock.advance(100);
+    await settle();
+    expect(store.getState().tasks.size).toBe(older.size);
+    const sizes: number[] = [];
+    store.subscribe((s) => sizes.push(s.tasks.size));
+    api.calls.length = 0;
+    api.setConnection({ state: 'open', reconnected: true });
+    await settle();
+    expect(api.callsOf('tree.get')).toEqual([{ rootId: 'old' }]);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes.every((n) => n === older.size)).toBe(true);
   });
 
   it('pause, resume and cancel apply the fresh tree: the hold shows in the roots list', async () => {

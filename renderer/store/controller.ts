@@ -138,10 +138,20 @@ export class AppController {
 
   /**
    * Loads a request's tree in two steps: its first TREE_HEAD tasks (the rows from the top of the tree
-   * view), applied at once, then — when that answer left tasks out — the whole tree. `firstShown` runs
+   * view), applied at once, then — when that answer left tasks out — the whole tree. A tree already
+   * shown is loaded whole in one step. `firstShown` runs
    * after the first answer is applied. False if `current()` turned false on the way.
    */
   private async fetchTree(rootId: string, current: () => boolean, firstShown: () => void = () => {}): Promise<boolean> {
+    if (this.store.getState().loadedRootId === rootId) {
+      // Shown already (a refresh, a reconnect): the whole tree at once, so the rows and the scroll
+      // position stay where they are.
+      const full = await this.api.call('tree.get', { rootId });
+      if (!current()) return false;
+      this.applyTree(full);
+      firstShown();
+      return true;
+    }
     const head = await this.api.call('tree.get', { rootId, limit: TREE_HEAD });
     if (!current()) return false;
     this.applyTree(head);
