@@ -38,6 +38,8 @@ interface Options {
   writeDoc: boolean;
   /** Throughput cases to run (names starting with these, e.g. "80"); all when empty. */
   throughputCases: string[];
+  /** Alternating rounds of each throughput case and its references (medians recorded). */
+  throughputRounds: number;
   /** Record the engine's CPU profiles of the throughput runs into this folder. */
   profile?: string;
 }
@@ -51,6 +53,8 @@ const USAGE = `usage: npm run bench -- [options]
   --scale-sessions N    concurrent workers in the scale run (default 50)
   --scale-rate N        KB/s each of them writes (default 100)
   --tail-sessions N     fast-exiting workers in the tail run (default 100)
+  --throughput-rounds N rounds of each throughput case and its references, alternating; the figures are
+                        medians (default 3; --quick: 1)
   --throughput-case X   only the throughput case whose name starts with X (2 or 80; repeatable)
         break;
   --load-workers N      sessions reporting at once in the load run (default 50, at most 64)
@@ -75,6 +79,7 @@ function parseArgs(argv: string[]): Options {
     loadReports: 100,
     writeDoc: false,
     throughputCases: [],
+    throughputRounds: 3,
   };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -97,7 +102,7 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case '--quick':
-        Object.assign(o, { throughputMB: 20, keystrokes: 40, tailSessions: 30, scaleSeconds: 20, treeTasks: 10_000, cliRuns: 15, reports: 300, loadWorkers: 20, loadReports: 30 });
+        Object.assign(o, { throughputMB: 20, throughputRounds: 1, keystrokes: 40, tailSessions: 30, scaleSeconds: 20, treeTasks: 10_000, cliRuns: 15, reports: 300, loadWorkers: 20, loadReports: 30 });
         break;
       case '--throughput-mb':
         o.throughputMB = num(a, argv[++i]);
@@ -113,6 +118,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--tail-sessions':
         o.tailSessions = Math.round(num(a, argv[++i]));
+        break;
+      case '--throughput-rounds':
+        o.throughputRounds = Math.round(num(a, argv[++i]));
         break;
       case '--throughput-case':
         if (!argv[i + 1]) throw new Error(`--throughput-case takes a case name (2 or 80)\n${USAGE}`);
@@ -169,8 +177,10 @@ function rows(r: Results): Row[] {
   const f = (n: number, d = 1) => n.toFixed(d);
   for (const t of r.throughput ?? []) {
     out.push({
-      figure: `1. Throughput, ${t.name} (${f(t.commandBytes / MB, 0)} MB written, ${f(t.terminalChars / MB, 0)} MB to the terminal)`,
-      result: `**${f(t.pipelineMBs)} MB/s** parsed by xterm in Chromium (${t.renderer} renderer, ${t.cols}×${t.rows}; ${f(t.pipelineScreenMBs)} MB/s to the last line on screen)`,
+      figure: `1. Throughput, ${t.name} (${f(t.commandBytes / MB, 0)} MB written, ${f(t.terminalChars / MB, 0)} MB to the terminal${t.rounds > 1 ? `; medians of ${t.rounds} alternating rounds` : ''})`,
+      result:
+        `**${f(t.pipelineMBs)} MB/s** parsed by xterm in Chromium (${t.renderer} renderer, ${t.cols}×${t.rows}; ${f(t.pipelineScreenMBs)} MB/s to the last line on screen)` +
+        (t.rounds > 1 ? `; rounds: ${t.perRound.pipelineMBs.map((x) => f(x)).join(', ')} MB/s against (c) ${t.perRound.xtermAloneMBs.map((x) => f(x)).join(', ')}` : ''),
       reference: `(a) node-pty alone ${f(t.rawPtyMBs)} MB/s · (b) @xterm/headless ${f(t.headlessMBs)} MB/s · (c) xterm.js alone in the same Chromium ${f(t.xtermAloneMBs)} MB/s → **${f((t.name === '2-byte lines' ? t.ratioToRawPty : t.ratioToXtermAlone) * 100, 0)} % of ${t.name === '2-byte lines' ? '(a)' : '(c)'}**; ${f(t.ratioToRawPty * 100, 0)} % of (a), ${f(t.ratioToHeadless * 100, 0)} % of (b), ${f(t.ratioToXtermAlone * 100, 0)} % of (c); ${t.transport}, no DevTools attached`,
       goal: t.name === '2-byte lines' ? '≥ 90 % of (a)' : '≥ 80 % of (c)',
       met: t.name === '2-byte lines' ? t.ratioToRawPty >= 0.9 : t.ratioToXtermAlone >= 0.8,
@@ -359,7 +369,7 @@ async function main(): Promise<number> {
         return undefined;
       }
     };
-    results.throughput = await run('throughput', '1. Throughput (Chromium without DevTools)', () => benchThroughput(opts.throughputMB * MB, log, opts.profile, opts.throughputCases));
+    results.throughput = await run('throughput', '1. Throughput (Chromium without DevTools)', () => benchThroughput(opts.throughputMB * MB, log, opts.profile, opts.throughputCases, opts.throughputRounds));
     results.harness = await run('harness', 'Harness check: with and without Playwright', () => benchHarnessCheck(opts.throughputMB * MB, 2, getBrowser, log));
     results.latency = await run('latency', '2. Input latency (Chromium without DevTools)', () => benchLatency(opts.keystrokes, log));
     results.tail = await run('tail', '3. Tail integrity', () => benchTail(opts.tailSessions, log));

@@ -35,6 +35,10 @@ export interface ThroughputResult {
   /** Bytes the command wrote; the terminal gets more (a PTY turns LF into CR LF). */
   commandBytes: number;
   terminalChars: number;
+  /** Rounds of the pipeline and of (a) and (c), alternating; the MB/s figures are their medians. */
+  rounds: number;
+  /** Every round's MB/s, in order. */
+  perRound: { pipelineMBs: number[]; rawPtyMBs: number[]; xtermAloneMBs: number[] };
   /** PTY → engine → WebSocket → xterm in Chromium, parsed (acknowledged from xterm's write callback). */
   pipelineMBs: number;
   /** The same, until the last line is on screen (DOM renderer only: WebGL pixels cannot be read back as text). */
@@ -88,34 +92,70 @@ export function expectedChars(line: string, bytes: number): number {
   return bytes + Math.floor(bytes / (line.length + 1)) + `\r\n${END}\r\n`.length;
 }
 
-export async function benchThroughput(bytes: number, log: (s: string) => void, profileRoot?: string, only: string[] = []): Promise<ThroughputResult[]> {
+/** The median of `v` (the lower middle of an even count). */
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
+
+export async function benchThroughput(
+  bytes: number,
+  log: (s: string) => void,
+  profileRoot?: string,
+  only: string[] = [],
+  rounds = 1,
+): Promise<ThroughputResult[]> {
   const results: ThroughputResult[] = [];
   const noBrowser = () => Promise.reject(new Error('the throughput figures run without Playwright'));
   for (const c of CASES.filter((x) => only.length === 0 || only.some((o) => x.name.startsWith(o)))) {
-    log(`  ${c.name}, ${round(bytes / MB)} MB: the pipeline (Chromium without DevTools)…`);
-    const profileDir = profileRoot && path.join(profileRoot, c.name.replace(/\W+/g, '-'));
-    const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser, profileDir);
-    const profile = profileDir ? { engine: summarizeCpuProfile(path.join(profileDir, 'engine')) } : undefined;
-    if (profileDir) log(`    profiles in ${profileDir}`);
-    log(`    ${round(pipeline.parsedMBs)} MB/s parsed, ${round(pipeline.screenMBs)} MB/s on screen (${pipeline.renderer}, ${pipeline.cols}×${pipeline.rows}, ${pipeline.transport}); raw node-pty…`);
-    const raw = await rawPtyRun(c, bytes);
-    log(`    ${round(raw.mbs)} MB/s; @xterm/headless…`);
-    const parse = await headlessRun(c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
-    log(`    ${round(parse.mbs)} MB/s; xterm.js alone in Chromium…`);
-    const alone = await xtermAloneRun(c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
-    log(`    ${round(alone.mbs)} MB/s`);
+    // The pipeline and its references alternate, round by round; each figure is the median of its rounds
+    // and the ratios are ratios of medians (one run of each is within this machine's noise of ±20 %).
+    const pipelines: Awaited<ReturnType<typeof pipelineRun>>[] = [];
+    const raws: Awaited<ReturnType<typeof rawPtyRun>>[] = [];
+    const alones: Awaited<ReturnType<typeof xtermAloneRun>>[] = [];
+    let parse: Awaited<ReturnType<typeof headlessRun>> | undefined;
+    let profile: ThroughputResult['profile'];
+    for (let r = 0; r < rounds; r++) {
+      const tag = rounds > 1 ? ` (round ${r + 1} of ${rounds})` : '';
+      log(`  ${c.name}, ${round(bytes / MB)} MB${tag}: the pipeline (Chromium without DevTools)…`);
+      const profileDir = r === 0 && profileRoot ? path.join(profileRoot, c.name.replace(/\W+/g, '-')) : undefined;
+      const pipeline = await pipelineRun(c, bytes, 'bare', noBrowser, profileDir);
+      pipelines.push(pipeline);
+      if (profileDir) {
+        profile = { engine: summarizeCpuProfile(path.join(profileDir, 'engine')) };
+        log(`    profiles in ${profileDir}`);
+      }
+      log(`    ${round(pipeline.parsedMBs)} MB/s parsed, ${round(pipeline.screenMBs)} MB/s on screen (${pipeline.renderer}, ${pipeline.cols}×${pipeline.rows}, ${pipeline.transport}); raw node-pty…`);
+      const raw = await rawPtyRun(c, bytes);
+      raws.push(raw);
+      if (!parse) {
+        log(`    ${round(raw.mbs)} MB/s; @xterm/headless…`);
+        parse = await headlessRun(c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
+        log(`    ${round(parse.mbs)} MB/s; xterm.js alone in Chromium…`);
+      } else {
+        log(`    ${round(raw.mbs)} MB/s; xterm.js alone in Chromium…`);
+      }
+      const alone = await xtermAloneRun(c, bytes, pipeline.cols, pipeline.rows, pipeline.scrollback);
+      alones.push(alone);
+      log(`    ${round(alone.mbs)} MB/s`);
+    }
+    // The details (CPU, the page's view of the stream) are those of the median pipeline round.
+    const pipelineMBs = median(pipelines.map((p) => p.parsedMBs));
+    const pipeline = pipelines.find((p) => p.parsedMBs === pipelineMBs)!;
+    const rawMBs = median(raws.map((x) => x.mbs));
+    const aloneMBs = median(alones.map((x) => x.mbs));
+    const alone = alones.find((x) => x.mbs === aloneMBs)!;
     results.push({
       name: c.name,
       commandBytes: bytes,
       terminalChars: pipeline.chars,
-      pipelineMBs: round(pipeline.parsedMBs),
+      rounds,
+      pipelineMBs: round(pipelineMBs),
       pipelineScreenMBs: round(pipeline.screenMBs),
-      rawPtyMBs: round(raw.mbs),
-      headlessMBs: round(parse.mbs),
-      xtermAloneMBs: round(alone.mbs),
-      ratioToHeadless: round(pipeline.parsedMBs / parse.mbs, 2),
-      ratioToRawPty: round(pipeline.parsedMBs / raw.mbs, 2),
-      ratioToXtermAlone: round(pipeline.parsedMBs / alone.mbs, 2),
+      rawPtyMBs: round(rawMBs),
+      headlessMBs: round(parse!.mbs),
+      xtermAloneMBs: round(aloneMBs),
+      perRound: { pipelineMBs: pipelines.map((p) => round(p.parsedMBs)), rawPtyMBs: raws.map((x) => round(x.mbs)), xtermAloneMBs: alones.map((x) => round(x.mbs)) },
+      ratioToHeadless: round(pipelineMBs / parse!.mbs, 2),
+      ratioToRawPty: round(pipelineMBs / rawMBs, 2),
+      ratioToXtermAlone: round(pipelineMBs / aloneMBs, 2),
       renderer: pipeline.renderer,
       transport: pipeline.transport,
       devtoolsAttached: false,
@@ -158,8 +198,7 @@ export async function benchHarnessCheck(bytes: number, rounds: number, browser: 
       log(`  round ${i + 1}, ${harness}: ${round(r.parsedMBs)} MB/s parsed`);
     }
   }
-  const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
-  return { name: c.name, bytes, bareMBs: bare, playwrightMBs: pw, ratio: round(med(bare) / med(pw), 2) };
+  return { name: c.name, bytes, bareMBs: bare, playwrightMBs: pw, ratio: round(median(bare) / median(pw), 2) };
 }
 
 /** How the measured page is opened: by the bench without DevTools (bare), or through Playwright (DevTools attached). */
