@@ -233,7 +233,7 @@ function rows(r: Results): Row[] {
     out.push({
       figure: `5a. Tree of ${t.tasks} tasks: first paint`,
       result: `**${f(t.firstPaintMs, 0)} ms** from navigation start (page loads: ${t.loads.map((x) => f(x, 0)).join(', ')} ms)`,
-      reference: '—',
+      reference: `the whole tree painted (the first 200 tasks come first): ${f(t.wholeTreeMs, 0)} ms (one load)`,
       goal: '< 300 ms',
       met: t.firstPaintMs < 300,
     });
