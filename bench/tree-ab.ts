@@ -57,7 +57,7 @@ async function main() {
         const changes = subtasks.slice(20, 26).map((t) => ({ id: t.id, label: 'In progress' }));
         const msgs: any[] = [];
         page.on('console', (m) => m.text().startsWith('MAESTRO-BENCH') && msgs.push(JSON.parse(m.text().slice(14))));
-        await page.goto(probeUrl(serve.uiUrl, { mode: 'tree', prefs: { terminalsCollapsed: true }, changes }, tree.rootId));
+        await page.goto(probeUrl(serve.uiUrl, { mode: 'tree', prefs: { terminalsCollapsed: true }, changes, rows: tree.tasks.length }, tree.rootId));
         const fp = await got;
         for (const [i, c] of changes.entries()) {
           while (!msgs.some((m) => m.ev === 'armed' && m.i === i)) await new Promise((r) => setTimeout(r, 5));
@@ -104,7 +104,7 @@ async function main() {
           const row = (rows[label] ??= { paint: [], e2p: [], c2p: [], detail: [] });
           // Alternate start/complete so each change is a real one.
           const changes = subtasks.slice(1, 1 + changesWanted).map((t) => ({ id: t.id, method: flip % 2 === 0 ? 'task.start' : 'task.block' }));
-          const orders = { mode: 'tree', prefs: { terminalsCollapsed: true }, changes: changes.map((c) => ({ id: c.id, label: c.method === 'task.start' ? 'In progress' : 'Blocked' })) };
+          const orders = { mode: 'tree', prefs: { terminalsCollapsed: true }, changes: changes.map((c) => ({ id: c.id, label: c.method === 'task.start' ? 'In progress' : 'Blocked' })), rows: tree.tasks.length };
           const page = await openProbePage(probeUrl(serve.uiUrl, orders, tree.rootId), mode, getBrowser);
           try {
             const fp = await page.next('first-paint');
