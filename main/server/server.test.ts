@@ -25,6 +25,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Maestro test</title>');
   fs.mkdirSync(path.join(staticDir, 'assets'));
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(staticDir, 'assets', 'ui-DOQxTABv.js'), 'console.log(2)');
   server = await startUiServer({ engine, token: TOKEN, staticDir });
   origin = new URL(server.url).origin;
   port = Number(new URL(server.url).port);
@@ -244,5 +245,21 @@ describe('browser-mode server: tree.get', () => {
     expect(await callOverSocket('tree.get', { rootId, limit: 0 })).toMatchObject({ t: 'error', id: 7, error: { code: 'bad-request' } });
     expect(await callOverSocket('tree.get', { rootId: 42 })).toMatchObject({ t: 'error', id: 7, error: { code: 'bad-request' } });
     expect(await callOverSocket('tree.get', { rootId: 'task-nothere1' })).toMatchObject({ t: 'error', id: 7, error: { code: 'not-found' } });
+  });
+});
+
+describe('browser-mode server: caching', () => {
+  it('lets the browser keep the build files named by their content, and revalidate everything else', async () => {
+    const cacheOf = async (p: string) => {
+      const head = await raw(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+      expect(statusOf(head)).toBe(200);
+      return /^cache-control: (.*)$/im.exec(head)?.[1]?.trim();
+    };
+    expect(await cacheOf('/assets/ui-DOQxTABv.js')).toBe('public, max-age=31536000, immutable');
+    expect(await cacheOf('/assets/app.js')).toBe('no-cache');
+    expect(await cacheOf('/')).toBe('no-cache');
+    expect(await cacheOf('/index.html')).toBe('no-cache');
+    // A content name that is not there gets the page (the app's routes), which must not be kept.
+    expect(await cacheOf('/assets/ui-AAAAAAAA.js')).toBe('no-cache');
   });
 });

@@ -39,6 +39,13 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
+/**
+ * The build's files named by their content (vite: `assets/<name>-<8-char hash>.<ext>`): a name always
+ * means the same bytes, so the browser may keep them, and with them V8's compiled code, across loads.
+ * Everything else (index.html above all) is revalidated on every load.
+ */
+const HASHED_ASSET = /^\/assets\/[\w.-]+-[\w-]{8}\.(?:js|css|map|woff2|svg|png|wasm)$/;
+
 /** Close code for a refused token (renderer/api/ws-client.ts stops reconnecting on it). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
 
@@ -122,19 +129,20 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     let file = fileInside(staticDir, url.pathname);
     if (!file) return plain(res, 400, 'Maestro: malformed or forbidden path');
     let stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat || stat.isDirectory()) {
+    const found = !!stat && !stat.isDirectory();
+    if (!found) {
       file = path.join(staticDir, 'index.html');
       stat = fs.statSync(file);
     }
     const type = MIME[path.extname(file)] ?? 'application/octet-stream';
     res.writeHead(200, {
       'content-type': type,
-      'content-length': stat.size,
+      'content-length': stat!.size,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
       'cross-origin-resource-policy': 'same-origin',
-      'cache-control': 'no-cache',
+      'cache-control': found && HASHED_ASSET.test(url.pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
       ...(type.startsWith('text/html') ? { 'content-security-policy': APP_CSP } : {}),
     });
     if (req.method === 'HEAD') {
