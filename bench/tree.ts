@@ -59,7 +59,7 @@ export async function benchTree(browser: Browser, groups: number, perGroup: numb
     const open = (changes: { id: string; label: string }[]) =>
       openProbePage(probeUrl(serve.uiUrl, { mode: 'tree', prefs: { terminalsCollapsed: true }, changes, rows: tree.tasks.length }, tree.rootId), 'playwright', async () => browser);
     const loads: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const page = await open([]);
       try {
         loads.push(round((await page.next('first-paint')).painted));
