@@ -128,16 +128,15 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Maestro: only GET and HEAD', { allow: 'GET, HEAD' });
     let file = fileInside(staticDir, url.pathname);
     if (!file) return plain(res, 400, 'Maestro: malformed or forbidden path');
-    let stat = fs.statSync(file, { throwIfNoEntry: false });
-    const found = !!stat && !stat.isDirectory();
-    if (!found) {
-      file = path.join(staticDir, 'index.html');
-      stat = fs.statSync(file);
-    }
+    const own = fs.statSync(file, { throwIfNoEntry: false });
+    // Anything that is not a file here gets the page (the app's routes), which is never kept.
+    const found = own !== undefined && !own.isDirectory();
+    if (!found) file = path.join(staticDir, 'index.html');
+    const stat = found ? own : fs.statSync(file);
     const type = MIME[path.extname(file)] ?? 'application/octet-stream';
     res.writeHead(200, {
       'content-type': type,
-      'content-length': stat!.size,
+      'content-length': stat.size,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
