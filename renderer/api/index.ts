@@ -2,6 +2,7 @@
 import type { MaestroApi } from '../../preload/contract';
 import { BINARY_FRAMES_PARAM, BINARY_FRAMES_VALUE, WS_PATH } from '../../preload/wire';
 import { socketFactory, type WorkerLike } from './worker-socket';
+import { workerName } from './worker-core';
 import { WsApi, type ConnectionAware, type SocketLike } from './ws-client';
 
 declare global {
@@ -75,7 +76,7 @@ export function getApi(): MaestroApi & Partial<ConnectionAware> {
   dropTokenFromAddressBar();
   const createWorker =
     typeof Worker === 'function'
-      ? () => new Worker(new URL('./terminal-worker.ts', import.meta.url), { type: 'module', name: 'maestro-websocket' }) as unknown as WorkerLike
+      ? (socketUrl: string) => new Worker(new URL('./terminal-worker.ts', import.meta.url), { type: 'module', name: workerName(socketUrl) }) as unknown as WorkerLike
       : undefined;
   const createSocket = socketFactory({ createWorker, createWebSocket: (u) => new WebSocket(u) as unknown as SocketLike });
   api = new WsApi({ url: url.toString(), createSocket });

@@ -27,6 +27,23 @@ export interface TerminalBatch {
   bytes: Uint8Array;
 }
 
+const NAME_PREFIX = 'maestro-websocket ';
+
+/**
+ * The Worker's name carries the URL it connects to, so it opens its socket as soon as its script runs. A
+ * message from the page would wait for the page's main thread: Chromium hands a new Worker the messages
+ * posted to it only after the page has heard that the Worker's script ran, and while the page evaluates
+ * the UI's chunk that is tens of milliseconds.
+ */
+export function workerName(url: string): string {
+  return NAME_PREFIX + url;
+}
+
+/** The URL in a name made by workerName, or null. */
+export function urlFromWorkerName(name: string): string | null {
+  return name.startsWith(NAME_PREFIX) && name.length > NAME_PREFIX.length ? name.slice(NAME_PREFIX.length) : null;
+}
+
 /** Messages to the page. Strings (not listed) are text frames received. */
 export type FromWorker = { t: 'open' } | { t: 'close'; code: number; reason: string } | TerminalBatch;
 
@@ -57,6 +74,8 @@ const OPEN = 1;
 
 export class WorkerCore {
   private socket: WorkerSocketLike | null = null;
+  /** The URL of the current socket. */
+  private url = '';
   /** Frames the page sent before the socket opened, sent in order once it does. */
   private early: string[] = [];
   private readonly pending = new Map<string, Pending>();
@@ -72,6 +91,9 @@ export class WorkerCore {
 
   /** A message from the page. */
   receive(message: ToWorker | string): void {
+    // The Worker opened this socket itself, from its name (see workerName): the page's own 'open' for
+    // the same URL comes later, after the page's main thread forwarded it, and changes nothing.
+    if (typeof message === 'object' && message?.t === 'open' && this.socket && this.url === message.url) return;
     if (typeof message === 'string') {
       if (this.socket?.readyState === OPEN) this.socket.send(message);
       else if (this.socket?.readyState === CONNECTING) this.early.push(message);
@@ -83,6 +105,7 @@ export class WorkerCore {
 
   private open(url: string): void {
     this.close(1000, 'reopened');
+    this.url = url;
     let socket: WorkerSocketLike;
     try {
       socket = this.o.createSocket(url);

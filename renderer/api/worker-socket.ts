@@ -78,8 +78,8 @@ export class WorkerSocket implements SocketLike {
 }
 
 export interface SocketFactoryOptions {
-  /** Starts the WebSocket Worker; absent, or null / throwing when Workers are unavailable. */
-  createWorker?: () => WorkerLike | null;
+  /** Starts the WebSocket Worker for `url`; absent, or null / throwing when Workers are unavailable. */
+  createWorker?: (url: string) => WorkerLike | null;
   /** A WebSocket on the main thread (the fallback). */
   createWebSocket(url: string): SocketLike;
   /** Told once which transport serves each new connection. */
@@ -96,7 +96,7 @@ export function socketFactory(o: SocketFactoryOptions): (url: string) => SocketL
     if (workersWork) {
       let worker: WorkerLike | null = null;
       try {
-        worker = o.createWorker!();
+        worker = o.createWorker!(url);
       } catch {
         worker = null;
       }

@@ -6,7 +6,7 @@ import { decodeTerminalFrame, encodeTerminalFrame } from '../../preload/wire';
 import { manualTimers, settle } from '../dev/test-utils';
 import { connectTerminal, type WritableTerminal } from '../terminal/connect';
 import { TerminalRouter } from '../terminal/router';
-import { WorkerCore, type FromWorker, type ToWorker, type WorkerSocketLike } from './worker-core';
+import { WorkerCore, urlFromWorkerName, workerName, type FromWorker, type ToWorker, type WorkerSocketLike } from './worker-core';
 import { WorkerSocket, socketFactory, type WorkerLike } from './worker-socket';
 import { WsApi, type SocketLike } from './ws-client';
 
@@ -163,6 +163,31 @@ describe('WorkerCore (the WebSocket Worker)', () => {
     core.receive({ t: 'open', url: 'ws://h/ws' });
     socket().open();
     expect(sockets.map((s) => s.sent)).toEqual([[], []]);
+  });
+
+  it('connects from its name before the page\'s open arrives; that open, for the same URL, changes nothing', () => {
+    const url = 'ws://127.0.0.1:1/ws?token=t%20k&frames=binary';
+    expect(urlFromWorkerName(workerName(url))).toBe(url);
+    expect(urlFromWorkerName('maestro-websocket ')).toBeNull();
+    expect(urlFromWorkerName('some other worker')).toBeNull();
+    const { core, posted, sockets, socket } = workerCore();
+    // terminal-worker.ts: the URL from the Worker's name, at once.
+    core.receive({ t: 'open', url: urlFromWorkerName(workerName(url))! });
+    // What the page posted meanwhile: its open, then its first calls.
+    core.receive({ t: 'open', url });
+    core.receive('{"t":"call","id":1}');
+    expect(sockets).toHaveLength(1);
+    socket().open();
+    expect(posted.map((p) => p.message)).toEqual([{ t: 'open' }]);
+    expect(socket().sent).toEqual(['{"t":"call","id":1}']);
+    // After a close, the same URL opens a new socket (a reconnect in the same Worker).
+    socket().onclose?.({ code: 1006, reason: '' });
+    core.receive({ t: 'open', url });
+    expect(sockets).toHaveLength(2);
+    // A different URL replaces the socket.
+    core.receive({ t: 'open', url: 'ws://127.0.0.1:1/ws?token=other' });
+    expect(sockets).toHaveLength(3);
+    expect(sockets[1]!.readyState).toBe(3);
   });
 });
 
