@@ -12,7 +12,7 @@ import { openBare, probeUrl, type BarePage, type ProbeMessage } from './lib/bare
 import { summarizeCpuProfile } from './lib/profile';
 import { GATE, createRequest, makeWorkspace, planOf, release, runningSessions, whenReady, type TreeSnapshot } from './lib/scenario';
 import { startServe } from './lib/serve';
-import { MB, REPO_ROOT, cpuMsOf, descendants, nowMs, round, threadCpuMs, tmpDir, waitFor } from './lib/util';
+import { MB, REPO_ROOT, cpuMsOf, cpuWithChildrenMs, descendants, machineBusyMs, mainThreadMs, nowMs, round, threadCpuMs, tmpDir, waitFor } from './lib/util';
 
 /** Parsed chars that may stay unacknowledged at the end: the renderer acknowledges in batches up to this size. */
 export const ACK_SLACK = 4999;
@@ -47,7 +47,7 @@ export interface ThroughputResult {
   rawPtyMBs: number;
   /** (b) @xterm/headless parsing the same chars in Node. */
   headlessMBs: number;
-  /** (c) xterm.js in the same Chromium, same size and renderer, the chars generated in the page. */
+  /** (c) xterm.js in the same Chromium, same size and renderer, the bytes generated in the page (a Uint8Array). */
   xtermAloneMBs: number;
   ratioToHeadless: number;
   ratioToRawPty: number;
@@ -68,8 +68,28 @@ export interface ThroughputResult {
    * during which the page held nothing unparsed (it waited for the pipeline).
    */
   page: { batches: number; avgBatchChars: number; waitedPct: number };
-  /** (c)'s CPU, the same way: by process, and Chromium's renderer by thread (% of one core). */
-  xtermAloneCpu: { processes: Record<string, number>; rendererThreads: Record<string, number> };
+  /**
+   * Time runnable but waiting for a core (% of the run; /proc schedstat): the page's main thread (the
+   * renderer thread that ran most) and the engine's main thread. Added to the time they ran, it shows
+   * whether a thread wanted more of a core than it got.
+   */
+  runQueueWaitPct: { pageMainThread: number; engine: number };
+  /** The page's main thread: the share of the run it ran (its thread, not the process's unnamed threads). */
+  pageMainThreadRanPct: number;
+  /**
+   * The machine during the pipeline run (% of one core; 200 = both cores busy): all of it, the command
+   * (`yes | head` and its shell), and everything that is neither the pipeline, the command nor the bench
+   * (other processes, kernel threads such as the PTY's flush work).
+   */
+  machine: { busyPct: number; commandPct: number; othersPct: number };
+  /** (c)'s CPU, the same way: by process, Chromium's renderer by thread, its main thread's wait for a core. */
+  xtermAloneCpu: {
+    processes: Record<string, number>;
+    rendererThreads: Record<string, number>;
+    mainThreadRanPct: number;
+    mainThreadRunQueueWaitPct: number;
+    machineBusyPct: number;
+  };
   /** With --profile: the engine's CPU profile, summarized (the run itself is slower then). */
   profile?: { engine: ReturnType<typeof summarizeCpuProfile> };
 }
@@ -164,7 +184,16 @@ export async function benchThroughput(
       cpu: pipeline.cpu,
       rendererThreads: pipeline.rendererThreads,
       page: pipeline.page,
-      xtermAloneCpu: { processes: alone.cpu, rendererThreads: alone.rendererThreads },
+      runQueueWaitPct: pipeline.runQueueWaitPct,
+      pageMainThreadRanPct: pipeline.pageMainThreadRanPct,
+      machine: pipeline.machine,
+      xtermAloneCpu: {
+        processes: alone.cpu,
+        rendererThreads: alone.rendererThreads,
+        mainThreadRanPct: alone.mainThreadRanPct,
+        mainThreadRunQueueWaitPct: alone.mainThreadWaitPct,
+        machineBusyPct: alone.machineBusyPct,
+      },
       ...(profile ? { profile } : {}),
     });
   }
@@ -255,6 +284,13 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
       const cpu0 = procs.map((p) => cpuMsOf(p.pid));
       const renderers = procs.filter((p) => p.cmd.includes('--type=renderer'));
       const threads0 = renderers.map((p) => threadCpuMs(p.pid));
+      const mains0 = renderers.map((p) => mainThreadMs(p.pid));
+      const engine0 = mainThreadMs(serve.pid);
+      // The command's shell (it waits for `yes | head`, whose CPU then counts in its own).
+      const command = descendants(serve.pid).filter((p) => !p.cmd.includes('chromium'));
+      const command0 = command.map((p) => cpuWithChildrenMs(p.pid));
+      const busy0 = machineBusyMs();
+      const bench0 = process.cpuUsage();
       const t0 = nowMs();
       await release(serve, sessionId);
       const tParsed: number = (await page.next('parsed', 600_000)).at;
@@ -269,12 +305,23 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
           if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
         }
       });
+      const pct = (ms: number) => Math.round((ms / elapsed) * 100);
+      const pageMain = busiestMainThread(renderers.map((p) => p.pid), mains0);
+      const engine1 = mainThreadMs(serve.pid);
+      const commandPct = pct(command.reduce((sum, p, i) => sum + Math.max(0, cpuWithChildrenMs(p.pid) - command0[i]!), 0));
+      const busyPct = pct(machineBusyMs() - busy0);
+      const benchUsage = process.cpuUsage(bench0);
       const cpu: Record<string, number> = {};
       procs.forEach((p, i) => {
         const kind = p.cmd === 'serve' ? 'maestro serve' : `chromium ${/--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser'}`;
         cpu[kind] = (cpu[kind] ?? 0) + Math.round(((cpuMsOf(p.pid) - cpu0[i]!) / elapsed) * 100);
       });
+      const pipelinePct = Object.values(cpu).reduce((a, b) => a + b, 0);
+      const benchPct = pct((benchUsage.user + benchUsage.system) / 1000);
       return {
+        runQueueWaitPct: { pageMainThread: pct(pageMain.waited), engine: pct(engine1.waited - engine0.waited) },
+        pageMainThreadRanPct: pct(pageMain.ran),
+        machine: { busyPct, commandPct, othersPct: Math.max(0, busyPct - pipelinePct - commandPct - benchPct) },
         parsedMBs: chars / MB / ((tParsed - t0) / 1000),
         screenMBs: chars / MB / ((tVisible - t0) / 1000),
         chars,
@@ -301,7 +348,7 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
 
 /**
  * (c) xterm.js in a blank page of the same Chromium (started the same way, no DevTools client), same
- * size and renderer, the chars generated in the page: the browser's own ceiling for this stream.
+ * size and renderer, the UTF-8 bytes generated in the page: the browser's own ceiling for this stream.
  */
 async function xtermAloneRun(c: ThroughputCase, bytes: number, cols: number, rows: number, scrollback: number) {
   const dir = tmpDir('maestro-bench-alone-');
@@ -320,7 +367,8 @@ window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.string
 </script></body></html>`,
   );
   const url = new URL(pathToFileURL(html).href);
-  url.searchParams.set('bench', JSON.stringify({ line: c.line, bytes, cols, rows, options: { ...PANE_OPTIONS, scrollback } }));
+  // UTF-8 bytes in a Uint8Array, as the pane gets them (the same speed as a string here, measured).
+  url.searchParams.set('bench', JSON.stringify({ line: c.line, bytes, cols, rows, options: { ...PANE_OPTIONS, scrollback }, asBytes: true }));
   const page = openBare(url.toString());
   try {
     await page.next('start', 600_000);
@@ -328,9 +376,13 @@ window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.string
     const cpu0 = procs.map((p) => cpuMsOf(p.pid));
     const renderers = procs.filter((p) => p.cmd.includes('--type=renderer'));
     const threads0 = renderers.map((p) => threadCpuMs(p.pid));
+    const mains0 = renderers.map((p) => mainThreadMs(p.pid));
+    const busy0 = machineBusyMs();
     const t0 = nowMs();
     const r = await page.next('done', 600_000);
     const elapsed = nowMs() - t0;
+    const main = busiestMainThread(renderers.map((p) => p.pid), mains0);
+    const machineBusyPct = Math.round(((machineBusyMs() - busy0) / elapsed) * 100);
     const cpu: Record<string, number> = {};
     procs.forEach((p, i) => {
       const kind = `chromium ${/--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser'}`;
@@ -343,10 +395,22 @@ window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.string
         if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
       }
     });
-    return { mbs: r.chars / MB / (r.ms / 1000), cpu, rendererThreads };
+    const pct = (ms: number) => Math.round((ms / elapsed) * 100);
+    return { mbs: r.chars / MB / (r.ms / 1000), cpu, rendererThreads, mainThreadRanPct: pct(main.ran), mainThreadWaitPct: pct(main.waited), machineBusyPct };
   } finally {
     await page.close();
   }
+}
+
+/** Of renderer processes, the main thread that ran most since `before` (the measured page's): ms ran and waited. */
+function busiestMainThread(pids: number[], before: { ran: number; waited: number }[]): { ran: number; waited: number } {
+  let best = { ran: 0, waited: 0 };
+  pids.forEach((pid, i) => {
+    const now = mainThreadMs(pid);
+    const d = { ran: now.ran - before[i]!.ran, waited: now.waited - before[i]!.waited };
+    if (d.ran > best.ran) best = d;
+  });
+  return best;
 }
 
 /** node-pty in this process, reading as fast as it can: the ceiling of any PTY pipeline here. */

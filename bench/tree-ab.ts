@@ -50,9 +50,13 @@ async function main() {
         const page = await context.newPage();
         const cdp = await context.newCDPSession(page);
         if (process.env.TRACE) await (await getBrowser()).startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing', 'toplevel'] });
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
+        // NOCPU=1: the trace alone (the sampling profiler slows the page down).
+        const cpu = !process.env.NOCPU;
+        if (cpu) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
         const got = new Promise<any>((resolve) => page.on('console', (m) => m.text().startsWith('MAESTRO-BENCH {"ev":"first-paint"') && resolve(JSON.parse(m.text().slice(14)))));
         const changes = subtasks.slice(20, 26).map((t) => ({ id: t.id, label: 'In progress' }));
         const msgs: any[] = [];
@@ -73,7 +77,7 @@ async function main() {
           await page.screenshot({ path: `/tmp/s3v/${path.basename(v)}-terminals.png` });
         }
         console.log('changes', msgs.filter((m) => m.ev === 'changed').map((m) => round(m.painted - m.arrived)).join(' '), 'arrived at', msgs.filter((m) => m.ev === 'changed').map((m) => round(m.arrived - performance.timeOrigin)).join(' '));
-        const { profile } = (await cdp.send('Profiler.stop')) as { profile: any };
+        const { profile } = cpu ? ((await cdp.send('Profiler.stop')) as { profile: any }) : { profile: { nodes: [], samples: [], timeDeltas: [] } };
         if (process.env.TRACE) {
           const buf = await (await getBrowser()).stopTracing();
           fs.writeFileSync(`/tmp/s3v/${path.basename(v)}.trace.json`, buf);

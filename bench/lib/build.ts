@@ -27,11 +27,14 @@ export function buildApp(): AppBuild {
   fs.symlinkSync(path.join(REPO_ROOT, 'skills'), path.join(root, 'skills'), 'dir');
   const index = path.join(root, 'dist', 'renderer', 'index.html');
   if (!fs.existsSync(index)) throw new Error('the renderer build produced no index.html');
-  // The page probe (page-probe.js, inert without `?bench=` orders) runs before the app's own script.
+  // The page probe (page-probe.js, inert without `?bench=` orders) runs before the app's own script: a
+  // deferred script placed before the app's module script runs first, once the page is parsed. Deferred,
+  // it does not hold up the parser, so the page fetches its own scripts as early as without it (a
+  // blocking probe delayed them, and the first paint, by ~25 ms here).
   fs.copyFileSync(path.join(REPO_ROOT, 'bench', 'lib', 'page-probe.js'), path.join(root, 'dist', 'renderer', 'bench-probe.js'));
   const html = fs.readFileSync(index, 'utf8');
   if (!html.includes('<title>')) throw new Error('the renderer build has no <title> to put the probe after');
-  fs.writeFileSync(index, html.replace('<title>', '<script src="/bench-probe.js"></script>\n    <title>'));
+  fs.writeFileSync(index, html.replace('<title>', '<script defer src="/bench-probe.js"></script>\n    <title>'));
   return { root, cli: path.join(root, 'dist', 'cli', 'maestro.js') };
 }
 

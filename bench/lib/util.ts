@@ -152,6 +152,37 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/** CPU time (ms) of a process and of its children that have ended and been waited for (cutime, cstime). */
+export function cpuWithChildrenMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time (ms) the whole machine has spent busy (all cores; /proc/stat: all but idle and iowait). */
+export function machineBusyMs(): number {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / 100;
+}
+
+/**
+ * A process's main thread (its thread id is the process id): ms it ran, and ms it was runnable but
+ * waited for a core (/proc/<pid>/task/<pid>/schedstat: run time, run-queue wait, in ns).
+ */
+export function mainThreadMs(pid: number): { ran: number; waited: number } {
+  try {
+    const [ran, waited] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return { ran: (ran ?? NaN) / 1e6, waited: (waited ?? NaN) / 1e6 };
+  } catch {
+    return { ran: NaN, waited: NaN };
+  }
+}
+
 /** CPU time (ms) per thread name of a process (Linux /proc/<pid>/task; names as the kernel keeps them, ≤ 15 chars). */
 export function threadCpuMs(pid: number): Map<string, number> {
   const out = new Map<string, number>();

@@ -1,11 +1,13 @@
 // Loaded into a blank page after @xterm/xterm's UMD build: xterm.js parsing and rendering a stream that
 // is generated in the page, without Maestro's pipeline. Plain browser JavaScript, untouched by any build.
-window.benchXtermAlone = async function benchXtermAlone({ line, bytes, cols, rows, options }) {
+window.benchXtermAlone = async function benchXtermAlone({ line, bytes, cols, rows, options, asBytes }) {
   const host = document.getElementById('term');
   const term = new window.Terminal({ cols, rows, ...options });
   term.open(host);
   const unit = `${line}\r\n`;
-  const chunk = unit.repeat(Math.max(1, Math.floor((64 * 1024) / unit.length)));
+  const text = unit.repeat(Math.max(1, Math.floor((64 * 1024) / unit.length)));
+  // As the app's pane gets it (UTF-8 bytes in a Uint8Array), or as a JS string.
+  const chunk = asBytes ? new TextEncoder().encode(text) : text;
   const total = Math.floor(bytes / (line.length + 1)) * unit.length;
   const started = performance.now();
   await new Promise((resolve) => {
