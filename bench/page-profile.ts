@@ -4,10 +4,11 @@
 // time, so a busy machine does not inflate it) per kind of work: parse (xterm's write timers), Layout,
 // Paint, animation frames. Also counts DOM mutations outside the terminals while the stream runs.
 //
-//   node --import tsx bench/page-profile.ts [--mb N] [--alone] [--css "rules"] [--out file.json]
+//   node --import tsx bench/page-profile.ts [--mb N] [--alone] [--css "rules"] [--cpu] [--out file.json]
 //
 // --alone    xterm.js alone in a blank page of the same size and options (the bench's reference (c))
 // --css      extra CSS for the app page (try a style change without rebuilding)
+// --cpu      also a sampling CPU profile of the page, beside the trace
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,9 +61,20 @@ function mainThreadCpu(file: string): Map<string, { ms: number; n: number }> {
 
 async function traced(page: Page, run: () => Promise<number>): Promise<number> {
   const browser = page.context().browser()!;
+  // --cpu: also a sampling CPU profile of the page (written beside the trace, `.cpuprofile`).
+  const cdp = args.includes('--cpu') ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
   await browser.startTracing(page, { path: out, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   const ms = await run();
   await browser.stopTracing();
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.writeFileSync(out.replace(/\.json$/, '') + '.cpuprofile', JSON.stringify(profile));
+  }
   return ms;
 }
 
