@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataStore, DEFAULT_SETTINGS, migrateRootDocument, ROOT_SCHEMA_VERSION, type RootDocument } from './store';
+import { migrateRootDocument, ROOT_SCHEMA_VERSION, type RootDocument } from './root-document';
+import { DataStore, DEFAULT_SETTINGS } from './store';
 
 let dir: string;
 beforeEach(() => {

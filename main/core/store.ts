@@ -12,11 +12,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
-import { z } from 'zod';
 import { settingsSchema, type Settings } from '../../preload/contract';
 import { DataDirError } from './data-dir';
 import { DEFAULT_MODEL, DEFAULT_PROFILE } from '../../preload/profiles';
-import type { RootOptions, SessionInfo, Task, TimelineEvent } from '../../preload/model';
+import type { SessionInfo, Task, TimelineEvent } from '../../preload/model';
+import { migrateRootDocument, type RootDocument } from './root-document';
 
 /**
  * A journal line that records a change of state: the tasks and sessions it touched, as they are after
@@ -66,55 +66,6 @@ export const confFactory: DocumentFileFactory = <T extends Record<string, unknow
     accessPropertiesByDotNotation: false,
     serialize: opts.compact ? (v) => JSON.stringify(v) : (v) => JSON.stringify(v, null, 2),
   }) as unknown as DocumentFile<T>;
-
-export const ROOT_SCHEMA_VERSION = 1;
-
-
-export interface RootDocument {
-  schemaVersion: number;
-  rootId: string;
-  options: RootOptions;
-  tasks: Record<string, Task>;
-  sessions: Record<string, SessionInfo>;
-  /** The last timeline sequence number written. */
-  seq: number;
-}
-
-const rootDocumentShape = z
-  .object({
-    schemaVersion: z.number().int().min(1),
-    rootId: z.string().min(1),
-    options: z.object({ workspace: z.string(), agentProfile: z.string() }).loose(),
-    tasks: z.record(z.string(), z.object({ id: z.string(), status: z.string(), subtasks: z.array(z.string()) }).loose()),
-    sessions: z.record(z.string(), z.object({ id: z.string(), status: z.string() }).loose()),
-    seq: z.number().int().min(0),
-  })
-  .loose();
-
-/** Migrations from version N to N+1, applied in order on load. */
-const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
-  // 0 → 1: the unversioned prototype format had no session records and no timeline sequence.
-  0: (doc) => ({ sessions: {}, seq: 0, ...doc }),
-};
-
-export function migrateRootDocument(raw: Record<string, unknown>): RootDocument {
-  let doc = raw;
-  let version = typeof doc.schemaVersion === 'number' ? doc.schemaVersion : 0;
-  if (version > ROOT_SCHEMA_VERSION) {
-    throw new Error(`written by a newer Maestro (schema ${version}; this version reads up to ${ROOT_SCHEMA_VERSION})`);
-  }
-  while (version < ROOT_SCHEMA_VERSION) {
-    const step = MIGRATIONS[version];
-    if (!step) throw new Error(`no migration from schema version ${version}`);
-    doc = { ...step(doc), schemaVersion: version + 1 };
-    version++;
-  }
-  const parsed = rootDocumentShape.safeParse(doc);
-  if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; '));
-  }
-  return doc as unknown as RootDocument;
-}
 
 export const DEFAULT_SETTINGS: Settings = {
   concurrency: 3,

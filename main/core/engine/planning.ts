@@ -9,7 +9,7 @@ import type { Plan } from '../../../preload/contract';
 import { topologicalGroups, validatePlan, PlanValidationError } from '../plan';
 import { choosePlanner, chooseWorkerProfile } from '../../../preload/planner';
 import { agentNames } from '../skills';
-import { ROOT_SCHEMA_VERSION } from '../store';
+import { ROOT_SCHEMA_VERSION } from '../root-document';
 import { commit, type Core } from './core';
 import { addTask, firstLine, makeTask, newState, removeTask, type RootState } from './state';
 import { newTaskId } from '../ids';

@@ -7,7 +7,8 @@ import { TASK_STATUSES } from '../../../preload/model';
 import { aggregateNode, aggregateTree, childAggregates, isWithin, leavesOf, type Aggregate } from '../../../preload/tree';
 import { newTaskId } from '../ids';
 import type { GitRequestRecord } from '../git';
-import type { CommitRecord, DataStore, RootDocument } from '../store';
+import type { RootDocument } from '../root-document';
+import type { CommitRecord, DataStore } from '../store';
 
 /** The engine's side of a request's git integration (integration.ts), beside the git layer's record. */
 export interface IntegrationRecord {
