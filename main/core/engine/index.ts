@@ -2,29 +2,31 @@
 // two over the rooms: state (requests, recovery), journal, views, planning, reports, runs, scheduler,
 // and the live sessions (main/core/sessions). Who may call what is decided in main/core/api/scope.ts.
 import type { AppInfo, ApplyResult, CommandResults, DiffResult, SecretsStatus, Settings, TaskDetail } from '../../../preload/contract';
-import type { RootSummary, SessionInfo, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
+import type { RootSummary, SessionInfo, Task, TaskStatus, TaskView, TreeSnapshot } from '../../../preload/model';
 import { ApiError } from '../../../preload/wire';
 import { TypedEmitter } from '../events';
 import { appVersion, builtinSkillsDir } from '../paths';
-import { FileSecretStore, type SecretStore } from '../secrets';
+import { FileSecretStore } from '../secrets';
 import type { SkillSet } from '../skills';
 import type { RootDocument } from '../root-document';
-import { DataStore, type DocumentFileFactory } from '../store';
-import { SessionManager, type SessionExit } from '../sessions/manager';
+import { DataStore } from '../store';
+import { SessionManager } from '../sessions/manager';
 import type { Attachment } from '../sessions/attach';
 import { writeLauncher } from '../sessions/launch';
 import { endOrphan } from '../sessions/orphans';
-import { inPlace, type WorkspaceStrategy } from '../sessions/workspace';
-import { NodePtyBackend, type PtyBackend } from '../terminal/pty';
-import { commit, type Core, type EngineInternalEvents } from './core';
-import { IntegrationQueue, workerExited } from './integration';
+import { inPlace } from '../sessions/workspace';
+import { NodePtyBackend } from '../terminal/pty';
+import type { Core, EngineInternalEvents } from './core';
+import { afterGitWork, IntegrationQueue, workerExited } from './integration';
 import { applyRequest, diffOf, discardRequest, leftoverReport, redo } from './review';
 import { Journal } from './journal';
+import type { EngineOptions } from './options';
 import { Setup } from './setup';
 import { approvePlan, createRequest, editPlan, rejectPlan, replan, submitPlan, type CreateParams } from './planning';
 import { archiveRequest, cancelRequest, deleteRequest, pauseRequest, renameRequest, resumeRequest, stopByPerson } from './control';
 import * as reports from './reports';
-import { recoverInterrupted, sessionExited, sessionNeedsInput, sessionQuiet, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { recoverInterrupted, startSession, type RunEnvironment, type WorkerLaunch } from './runs';
+import { sessionHost } from './session-host';
 import { Transcripts } from './transcripts';
 import { guard, WriteHalt } from './halt';
 import { tick } from './tick';
@@ -33,24 +35,7 @@ import { listRoots, taskDetail, taskView, treeSnapshot, treeSnapshotJson } from 
 
 export type { EngineInternalEvents } from './core';
 export type { Attachment } from '../sessions/attach';
-
-export interface EngineOptions {
-  dataDir: string;
-  /** conf under plain Node (default); the Electron shell passes an electron-store factory. */
-  files?: DocumentFileFactory;
-  pty?: PtyBackend;
-  skillsDir?: string;
-  /** Settings that override the stored ones for this engine only (e.g. `maestro run --concurrency`). */
-  overrides?: Partial<Settings>;
-  /** Environment the sessions start from (default process.env). */
-  baseEnv?: NodeJS.ProcessEnv;
-  /** The local API's URL, set by the API server once it listens; sessions receive it as MAESTRO_API. */
-  apiUrl?: string;
-  /** Where the Anthropic API key is stored (default: a 0600 file in the data dir). */
-  secrets?: SecretStore;
-  /** Where each session works (default: in place, in the request's workspace). */
-  workspaceStrategy?: WorkspaceStrategy;
-}
+export type { EngineOptions } from './options';
 
 export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   readonly store: DataStore;
@@ -85,17 +70,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     });
     this.sessions = new SessionManager(
       opts.pty ?? new NodePtyBackend(),
-      {
-        sessionData: (sessionId, data) => this.emit('session.data', { sessionId, data }),
-        sessionChanged: (info) => this.emit('session.changed', info),
-        sessionNeedsInput: (info) => guard(() => sessionNeedsInput(this, info)),
-        sessionQuiet: (info, ms) => guard(() => sessionQuiet(this, info, ms)),
-        sessionExited: (e: SessionExit) =>
-          guard(() => {
-            guard(() => this.transcripts.sessionEnded(e.info));
-            sessionExited(this, e);
-          }),
-      },
+      sessionHost(this, (info) => this.transcripts.sessionEnded(info)),
       () => this.setup.settings.quietSeconds,
       (id) => this.store.sessionLogPath(id),
     );
@@ -159,7 +134,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   rootsChanged(): void {
     this.emit('roots.changed', { roots: this.listRoots() });
   }
-  startSession(state: RootState, task: import('../../../preload/model').Task, role: 'worker' | 'orchestrator', launch?: WorkerLaunch): void {
+  startSession(state: RootState, task: Task, role: 'worker' | 'orchestrator', launch?: WorkerLaunch): void {
     startSession(this, this.runEnv, state, task, role, launch);
   }
   workerExited(state: RootState, info: SessionInfo): void {
@@ -187,7 +162,7 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return treeSnapshotJson(this.requests.get(rootId), (s) => this.sessions.get(s.id) ?? s, this.sessions.activeTaskIds(rootId), limit);
   }
   /** A task by id, or by plan id within `rootId`. */
-  locate(idOrPlanId: string, rootId?: string): { state: RootState; task: import('../../../preload/model').Task } {
+  locate(idOrPlanId: string, rootId?: string): { state: RootState; task: Task } {
     return this.requests.locate(idOrPlanId, rootId);
   }
   show(id: string, timelineLimit = 20, rootId?: string): TaskDetail {
@@ -199,13 +174,9 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
     return taskView(state, task);
   }
   session(sessionId: string): SessionInfo {
-    const live = this.sessions.get(sessionId);
-    if (live) return live;
-    for (const state of this.requests.all()) {
-      const s = state.sessions.get(sessionId);
-      if (s) return s;
-    }
-    throw new ApiError('not-found', `no session "${sessionId}"`);
+    const found = this.sessions.get(sessionId) ?? this.requests.sessionRecord(sessionId);
+    if (!found) throw new ApiError('not-found', `no session "${sessionId}"`);
+    return found;
   }
   sessionForToken(token: string): SessionInfo | undefined {
     return this.sessions.forToken(token);
@@ -335,27 +306,11 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
   applyRoot(rootId: string): Promise<ApplyResult> {
     const state = this.requests.get(rootId);
-    return this.afterGitWork(state, () => applyRequest(state));
+    return afterGitWork(this, this.integration, state, () => applyRequest(state));
   }
   discardRoot(rootId: string): Promise<CommandResults['roots.discard']> {
     const state = this.requests.get(rootId);
-    return this.afterGitWork(state, () => discardRequest(state, this.sessions.list(rootId).length));
-  }
-  /** Runs `fn` after the request's queued git work, then records what it changed in the git record. */
-  private afterGitWork<T>(state: RootState, fn: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.integration.run(
-        state.doc.rootId,
-        state.doc.rootId,
-        async () => {
-          const out = await fn();
-          state.gitDirty = true;
-          commit(this, state, [state.doc.rootId]);
-          resolve(out);
-        },
-        reject,
-      );
-    });
+    return afterGitWork(this, this.integration, state, () => discardRequest(state, this.sessions.list(rootId).length));
   }
 
   /** Carries on the unfinished work of a request in this engine (after a restart). */
@@ -398,10 +353,8 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
   /** Streams a session's output to a client: the replay, then every batch from that moment on. */
   async attachSession(sessionId: string, send: (data: string) => void): Promise<Attachment> {
-    const live = this.sessions.attach(sessionId, send);
-    if (live) return live;
-    const { data, restored } = await this.replaySession(sessionId);
-    return { data, restored, live: false, ack: () => {}, detach: () => {} };
+    // An ended session: its log, once.
+    return this.sessions.attach(sessionId, send) ?? { ...(await this.replaySession(sessionId)), live: false, ack: () => {}, detach: () => {} };
   }
   async replaySession(sessionId: string, maxBytes?: number): Promise<{ data: string; restored: boolean }> {
     this.session(sessionId);
@@ -445,4 +398,3 @@ export class Engine extends TypedEmitter<EngineInternalEvents> implements Core {
   }
 }
 
-export { commit };

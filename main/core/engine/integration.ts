@@ -77,6 +77,27 @@ export class IntegrationQueue {
   }
 }
 
+/**
+ * Runs `fn` (a person's Apply or Discard) after the request's queued git work, then commits what it
+ * changed in the git record; resolves with `fn`'s result.
+ */
+export function afterGitWork<T>(core: Core, queue: IntegrationQueue, state: RootState, fn: () => Promise<T>): Promise<T> {
+  const rootId = state.doc.rootId;
+  return new Promise<T>((resolve, reject) => {
+    queue.run(
+      rootId,
+      rootId,
+      async () => {
+        const out = await fn();
+        state.gitDirty = true;
+        commit(core, state, [rootId]);
+        resolve(out);
+      },
+      reject,
+    );
+  });
+}
+
 const message = (err: Error) => err.message.split('\n')[0]!;
 
 function integrationOf(state: RootState): IntegrationRecord {

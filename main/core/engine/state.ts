@@ -93,6 +93,15 @@ export class Requests {
     return this.roots.get(rootId);
   }
 
+  /** A session's record in whichever request holds it (ended sessions included). */
+  sessionRecord(sessionId: string): SessionInfo | undefined {
+    for (const state of this.roots.values()) {
+      const s = state.sessions.get(sessionId);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
   get(rootId: string): RootState {
     const state = this.roots.get(rootId);
     if (!state) throw new ApiError('not-found', `no request with id "${rootId}"`);
