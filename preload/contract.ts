@@ -292,6 +292,11 @@ export interface MaestroApi {
   on<E extends EventName>(event: E, listener: (payload: EngineEvents[E]) => void): () => void;
   /** The desktop app only: the system's folder picker; the chosen folder, or null when cancelled. */
   pickFolder?(): Promise<string | null>;
+  /**
+   * The desktop app only: asks for this window's terminal MessagePort, which the preload then posts to
+   * the window as a `TERMINAL_PORT_MESSAGE` message (preload/wire.ts, renderer/api/terminal-port.ts).
+   */
+  requestTerminalPort?(): void;
 }
 
 /** Error codes every transport maps to (HTTP status in parentheses). */

@@ -2,13 +2,19 @@
 // renderer as `window.maestro`. Listeners are wrapped so the renderer never sees the IPC event object.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { CommandName, CommandParams, CommandResults, EngineEvents, EventName, MaestroApi } from './contract';
-import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER } from './wire';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER, IPC_TERMINAL_PORT, TERMINAL_PORT_MESSAGE } from './wire';
 
 type Envelope = { result: unknown } | { error: { code: string; message: string } };
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 ipcRenderer.on(IPC_EVENT, (_event, msg: { event: string; payload: unknown }) => {
   for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
+});
+
+// The window's terminal MessagePort, handed to the page's own window: contextBridge cannot carry a port,
+// window.postMessage can. The page listens before it asks (renderer/api/terminal-port.ts).
+ipcRenderer.on(IPC_TERMINAL_PORT, (event) => {
+  window.postMessage(TERMINAL_PORT_MESSAGE, '*', event.ports);
 });
 
 const api = {
@@ -30,6 +36,10 @@ const api = {
   async pickFolder(): Promise<string | null> {
     const r = (await ipcRenderer.invoke(IPC_PICK_FOLDER)) as string | null;
     return typeof r === 'string' ? r : null;
+  },
+  requestTerminalPort(): void {
+    // Without the port, output keeps coming as events: nothing to report.
+    ipcRenderer.invoke(IPC_TERMINAL_PORT).catch(() => {});
   },
 } satisfies MaestroApi;
 

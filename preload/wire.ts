@@ -23,6 +23,16 @@ export const IPC_CALL = 'maestro:call';
 export const IPC_EVENT = 'maestro:event';
 /** The desktop app's folder picker (a native dialog: not an engine command). */
 export const IPC_PICK_FOLDER = 'maestro:pick-folder';
+/**
+ * Electron's terminal stream: the page asks for its MessagePort on this channel; the main process sends
+ * the port back on the same channel, and the preload posts it to the page's window as the message
+ * TERMINAL_PORT_MESSAGE. The page's first message over the port, TERMINAL_PORT_READY, tells the main
+ * process the port works: from then on the sessions the window attaches stream binary terminal frames
+ * (below) through it instead of `session.data` IPC events.
+ */
+export const IPC_TERMINAL_PORT = 'maestro:terminal-port';
+export const TERMINAL_PORT_MESSAGE = 'maestro:terminal-port';
+export const TERMINAL_PORT_READY = 'maestro:terminal-port-ready';
 
 export class ApiError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import {
   dialog,
   ipcMain,
   Menu,
+  MessageChannelMain,
   Notification,
   net,
   protocol,
@@ -16,12 +17,11 @@ import {
   session,
   shell,
   type IpcMainInvokeEvent,
-  type WebContents,
+  type MessagePortMain,
 } from 'electron';
 import ElectronStore from 'electron-store';
 import type { EngineEvents } from '../../preload/contract';
-import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER, type ServerMessage } from '../../preload/wire';
-import { ClientBridge } from '../core/api/bridge';
+import { IPC_CALL, IPC_PICK_FOLDER, IPC_TERMINAL_PORT } from '../../preload/wire';
 import { toApiError } from '../core/api/dispatcher';
 import { fileInside } from '../core/api/guard';
 import { startInstance, type Instance } from '../core/instance';
@@ -29,6 +29,7 @@ import { resolveDataDir } from '../core/paths';
 import type { DocumentFileFactory } from '../core/store';
 import { guardSession, guardWebContents } from './guard';
 import { createSecretStore } from './secrets';
+import { WindowClients } from './window-clients';
 import { APP_ORIGIN, APP_SCHEME, CSP, isSafeExternalUrl, isTrustedIpcSender, runAsNodeRefusal } from './security';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -75,7 +76,11 @@ const electronStoreFactory: DocumentFileFactory = (opts) =>
 
 let instance: Instance | undefined;
 let mainWindow: BrowserWindow | undefined;
-const bridges = new Map<number, ClientBridge>();
+// Each window's bridge to the engine and its terminal port (window-clients.ts).
+const clients = new WindowClients<MessagePortMain>(
+  () => instance!.engine,
+  () => new MessageChannelMain(),
+);
 
 if (runAsNodeMessage) {
   // exiting (above): start nothing, and do not wake a running instance
@@ -175,22 +180,6 @@ function createWindow(dataDir: string): BrowserWindow {
   return win;
 }
 
-function bridgeFor(contents: WebContents): ClientBridge {
-  let bridge = bridges.get(contents.id);
-  if (!bridge) {
-    const send = (m: ServerMessage) => {
-      if (!contents.isDestroyed() && m.t === 'event') contents.send(IPC_EVENT, { event: m.event, payload: m.payload });
-    };
-    bridge = new ClientBridge(instance!.engine, send);
-    bridges.set(contents.id, bridge);
-    contents.once('destroyed', () => {
-      bridges.get(contents.id)?.dispose();
-      bridges.delete(contents.id);
-    });
-  }
-  return bridge;
-}
-
 function wireIpc(inst: Instance): void {
   ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
     // Every call checks who sends it: only the app's own top frame.
@@ -199,11 +188,16 @@ function wireIpc(inst: Instance): void {
     }
     if (typeof method !== 'string') return { error: { code: 'bad-request', message: 'the method must be a string' } };
     try {
-      return { result: await bridgeFor(event.sender).call(method, params) };
+      return { result: await clients.bridgeFor(event.sender).call(method, params) };
     } catch (err) {
       const e = toApiError(err);
       return { error: { code: e.code, message: e.message } };
     }
+  });
+  ipcMain.handle(IPC_TERMINAL_PORT, (event: IpcMainInvokeEvent) => {
+    if (!isTrustedIpcSender(event.senderFrame, devServerUrl)) return false;
+    clients.openTerminalPort(event.sender);
+    return true;
   });
   // The request box's "Choose…": the system's folder picker, for the app's own top frame only.
   ipcMain.handle(IPC_PICK_FOLDER, async (event: IpcMainInvokeEvent) => {
@@ -215,7 +209,7 @@ function wireIpc(inst: Instance): void {
   });
   const forward = <E extends keyof EngineEvents>(name: E) =>
     inst.engine.on(name, (payload) => {
-      for (const b of bridges.values()) b.event(name, payload);
+      for (const b of clients.all()) b.event(name, payload);
     });
   (['tasks.changed', 'roots.changed', 'session.changed', 'timeline.event', 'notice'] as const).forEach(forward);
 }
@@ -272,7 +266,7 @@ app.on('before-quit', (event) => {
   if (quitting || !instance) return;
   event.preventDefault();
   quitting = true;
-  for (const b of bridges.values()) b.dispose();
+  clients.dropAll();
   void instance.close().finally(() => app.quit());
 });
 

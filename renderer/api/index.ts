@@ -2,6 +2,7 @@
 import type { MaestroApi } from '../../preload/contract';
 import { BINARY_FRAMES_PARAM, BINARY_FRAMES_VALUE, WS_PATH } from '../../preload/wire';
 import { socketFactory, type WorkerLike } from './worker-socket';
+import { withTerminalPort } from './terminal-port';
 import { workerName } from './worker-core';
 import { WsApi, type ConnectionAware, type SocketLike } from './ws-client';
 
@@ -60,7 +61,7 @@ let api: (MaestroApi & Partial<ConnectionAware>) | null = null;
 export function getApi(): MaestroApi & Partial<ConnectionAware> {
   if (api) return api;
   if (window.maestro) {
-    api = window.maestro;
+    api = withTerminalPort(window.maestro, window);
     return api;
   }
   let storage: Storage | null = null;

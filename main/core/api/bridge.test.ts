@@ -46,6 +46,26 @@ describe('ClientBridge terminal streams', () => {
     await bridge.call('session.ack', { sessionId: 's1', chars: 500 });
     expect(acks).toEqual([f.chars, BINARY_EXTRA_WINDOW - f.chars, 100 + f.chars]);
   });
+
+  it('switches the way of the sessions attached after streamTerminal, and back; earlier attachments keep theirs', async () => {
+    const { engine, streams } = fakeEngine();
+    const sent: ServerMessage[] = [];
+    const frames: string[] = [];
+    const bridge = new ClientBridge(engine, (m) => sent.push(m));
+    await bridge.call('session.attach', { sessionId: 'before' });
+    bridge.streamTerminal((id, data) => frames.push(`${id}:${data}`));
+    await bridge.call('session.attach', { sessionId: 'after' });
+    streams[0]!('a');
+    streams[1]!('b');
+    expect(sent).toEqual([{ t: 'event', event: 'session.data', payload: { sessionId: 'before', data: 'a' } }]);
+    expect(frames).toEqual(['after:b']);
+    bridge.streamTerminal(undefined);
+    await bridge.call('session.attach', { sessionId: 'again' });
+    streams[2]!('c');
+    streams[1]!('d');
+    expect(sent.map((m) => m.t === 'event' && (m.payload as { data: string }).data)).toEqual(['a', 'c']);
+    expect(frames).toEqual(['after:b', 'after:d']);
+  });
 });
 
 describe('WideWindow (a binary client\'s wider flow-control window)', () => {

@@ -58,13 +58,23 @@ export class ClientBridge {
 
   /**
    * `send` carries JSON messages. `sendTerminal`, when given, carries a session's output instead of
-   * `session.data` events (the browser client's binary frames, preload/wire.ts).
+   * `session.data` events (binary frames, preload/wire.ts: the browser client's WebSocket, an Electron
+   * window's MessagePort).
    */
   constructor(
     private readonly engine: Engine,
     private readonly send: (m: ServerMessage) => void,
-    private readonly sendTerminal?: (sessionId: string, data: string) => void,
+    private sendTerminal?: (sessionId: string, data: string) => void,
   ) {}
+
+  /**
+   * The output of sessions attached from now on goes through `sendTerminal` (or, with undefined, as
+   * `session.data` events again); attachments already made keep the way they had. An Electron window
+   * switches once its MessagePort has proved to work (main/electron/main.ts).
+   */
+  streamTerminal(sendTerminal: ((sessionId: string, data: string) => void) | undefined): void {
+    this.sendTerminal = sendTerminal;
+  }
 
   /** Runs a command for this client (as the app: admin). */
   async call(method: string, params: unknown): Promise<unknown> {
