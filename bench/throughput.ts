@@ -298,13 +298,7 @@ export async function pipelineRun(c: ThroughputCase, bytes: number, harness: Har
       const tVisible: number = (await page.next('visible', 600_000)).at ?? NaN;
       const elapsed = Math.max(tParsed, Number.isNaN(tVisible) ? 0 : tVisible) - t0;
       // The renderer process by thread: the page's main thread, the WebSocket Worker, the compositor, IO, …
-      const rendererThreads: Record<string, number> = {};
-      renderers.forEach((p, i) => {
-        for (const [name, ms] of threadCpuMs(p.pid)) {
-          const pct = Math.round(((ms - (threads0[i]!.get(name) ?? 0)) / elapsed) * 100);
-          if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
-        }
-      });
+      const rendererThreads = threadsPct(renderers, threads0, elapsed);
       const pct = (ms: number) => Math.round((ms / elapsed) * 100);
       const pageMain = busiestMainThread(renderers.map((p) => p.pid), mains0);
       const engine1 = mainThreadMs(serve.pid);
@@ -388,18 +382,24 @@ window.benchXtermAlone(o).then((r) => console.log('MAESTRO-BENCH ' + JSON.string
       const kind = `chromium ${/--type=(\S+)/.exec(p.cmd)?.[1] ?? 'browser'}`;
       cpu[kind] = (cpu[kind] ?? 0) + Math.round(((cpuMsOf(p.pid) - cpu0[i]!) / elapsed) * 100);
     });
-    const rendererThreads: Record<string, number> = {};
-    renderers.forEach((p, i) => {
-      for (const [name, ms] of threadCpuMs(p.pid)) {
-        const pct = Math.round(((ms - (threads0[i]!.get(name) ?? 0)) / elapsed) * 100);
-        if (pct > 0) rendererThreads[name] = (rendererThreads[name] ?? 0) + pct;
-      }
-    });
+    const rendererThreads = threadsPct(renderers, threads0, elapsed);
     const pct = (ms: number) => Math.round((ms / elapsed) * 100);
     return { mbs: r.chars / MB / (r.ms / 1000), cpu, rendererThreads, mainThreadRanPct: pct(main.ran), mainThreadWaitPct: pct(main.waited), machineBusyPct };
   } finally {
     await page.close();
   }
+}
+
+/** CPU of the renderer processes by thread name since `before`, % of one core over `elapsed` ms (0 % left out). */
+function threadsPct(renderers: { pid: number }[], before: Map<string, number>[], elapsed: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  renderers.forEach((p, i) => {
+    for (const [name, ms] of threadCpuMs(p.pid)) {
+      const pct = Math.round(((ms - (before[i]!.get(name) ?? 0)) / elapsed) * 100);
+      if (pct > 0) out[name] = (out[name] ?? 0) + pct;
+    }
+  });
+  return out;
 }
 
 /** Of renderer processes, the main thread that ran most since `before` (the measured page's): ms ran and waited. */
