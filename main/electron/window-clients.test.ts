@@ -1,7 +1,7 @@
 // The Electron main process's per-window bookkeeping (window-clients.ts), driven without Electron: fake
 // WebContents and ports. A window's page gets one bridge; its terminal port carries frames only after
-// the page's first message over it; a navigation (a reload) or the window's end drops the page's
-// attachments and closes its port.
+// the page's first message over it; a new page's port request (a reload) or the window's end drops the
+// previous page's attachments and closes its port.
 import { describe, expect, it } from 'vitest';
 import { decodeTerminalFrame, IPC_EVENT, IPC_TERMINAL_PORT, TERMINAL_PORT_READY } from '../../preload/wire';
 import type { Engine } from '../core/engine';
@@ -88,9 +88,10 @@ describe('WindowClients (Electron: a bridge and a terminal port per window)', ()
   it('streams through the port only once the page has answered over it, and only the newest port', async () => {
     const { clients, streams, channels } = setup();
     const win = new FakeContents(1);
+    // A page asks for its port first, then calls.
+    clients.openTerminalPort(win);
     const bridge = clients.bridgeFor(win);
     expect(clients.bridgeFor(win)).toBe(bridge);
-    clients.openTerminalPort(win);
     // The far end went to the page, on the port channel; ours listens.
     expect(win.posted).toEqual([[IPC_TERMINAL_PORT, [channels[0]!.port2]]]);
     expect(channels[0]!.port1.started).toBe(true);
@@ -105,40 +106,44 @@ describe('WindowClients (Electron: a bridge and a terminal port per window)', ()
     streams.get('early')!('e2');
     expect(framesOf(channels[0]!.port1)).toEqual(['late:l1 🎉']);
     expect(dataEvents(win).map((p) => p.data)).toEqual(['e1', 'e2']);
-    // A second request (the page asked again): the old port closes, events until the new one answers,
-    // and the old port's answer changes nothing.
+    // A second request (a new page in the window): the old page's attachments end and its port closes;
+    // its answer changes nothing; the new page streams as events until its own port answers.
+    const second = clients.bridgeFor(win);
+    expect(second).toBe(bridge);
     clients.openTerminalPort(win);
     expect(channels[0]!.port1.closed).toBe(true);
+    const next = clients.bridgeFor(win);
+    expect(next).not.toBe(bridge);
     channels[0]!.port1.fromPage(TERMINAL_PORT_READY);
-    await bridge.call('session.attach', { sessionId: 'third' });
+    await next.call('session.attach', { sessionId: 'third' });
     streams.get('third')!('t1');
     expect(dataEvents(win).map((p) => p.data)).toEqual(['e1', 'e2', 't1']);
     channels[1]!.port1.fromPage(TERMINAL_PORT_READY);
-    await bridge.call('session.attach', { sessionId: 'fourth' });
+    await next.call('session.attach', { sessionId: 'fourth' });
     streams.get('fourth')!('f1');
     expect(framesOf(channels[1]!.port1)).toEqual(['fourth:f1']);
   });
 
-  it('a navigation (a reload) or the window\'s end drops the page\'s attachments and its port; the next page starts afresh', async () => {
+  it('a reload (the new page asks for its port) or the window\'s end drops the page\'s attachments and its port', async () => {
     const { clients, detached, channels } = setup();
     const win = new FakeContents(7);
-    const first = clients.bridgeFor(win);
     clients.openTerminalPort(win);
     channels[0]!.port1.fromPage(TERMINAL_PORT_READY);
+    const first = clients.bridgeFor(win);
     await first.call('session.attach', { sessionId: 'a' });
     await first.call('session.attach', { sessionId: 'b' });
-    win.fire('did-navigate');
+    clients.openTerminalPort(win);
     expect(detached.sort()).toEqual(['a', 'b']);
     expect(channels[0]!.port1.closed).toBe(true);
-    expect([...clients.all()]).toEqual([]);
     const second = clients.bridgeFor(win);
     expect(second).not.toBe(first);
-    // The window's listeners are registered once, however many pages it shows.
-    expect(win.handlers.get('did-navigate')).toHaveLength(1);
+    expect([...clients.all()]).toEqual([second]);
+    // The window's listener is registered once, however many pages it shows.
     expect(win.handlers.get('destroyed')).toHaveLength(1);
     await second.call('session.attach', { sessionId: 'c' });
     win.fire('destroyed');
     expect(detached).toContain('c');
+    expect(channels[1]!.port1.closed).toBe(true);
     expect([...clients.all()]).toEqual([]);
   });
 });

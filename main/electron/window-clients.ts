@@ -1,13 +1,15 @@
 // One ClientBridge per window (WebContents) and its terminal MessagePort, in plain TypeScript so that
 // tests drive it without Electron: main.ts passes the real WebContents and MessageChannelMain.
 //
-// - A page's attachments end with the page: its bridge is disposed when the window is destroyed and when
-//   it navigates (a reload included): a page that is gone acknowledges nothing, and flow control would
-//   keep its sessions' PTYs paused.
 // - The terminal port (renderer/api/terminal-port.ts): a new channel per request, its far end sent to the
 //   page; output keeps coming as `session.data` events until the page's first message over the port
 //   (TERMINAL_PORT_READY) proves it arrived; from then on the sessions the page attaches stream binary
 //   frames through it.
+// - A page asks for its port before anything else (renderer/api/index.ts), so the request also says that
+//   a new page started in the window (a reload, say): the previous page's attachments end there, and so
+//   do they when the window is destroyed. A page that is gone acknowledges nothing, and flow control
+//   would keep its sessions' PTYs paused. (Not on 'did-navigate': nothing orders that event before the
+//   new page's first call.)
 import type { ServerMessage } from '../../preload/wire';
 import { encodeTerminalFrame, IPC_EVENT, IPC_TERMINAL_PORT, TERMINAL_PORT_READY } from '../../preload/wire';
 import { ClientBridge } from '../core/api/bridge';
@@ -20,7 +22,6 @@ export interface WindowContents<P> {
   send(channel: string, payload: unknown): void;
   postMessage(channel: string, message: unknown, transfer: P[]): void;
   once(event: 'destroyed', listener: () => void): unknown;
-  on(event: 'did-navigate', listener: () => void): unknown;
 }
 
 /** The parts of an Electron MessagePortMain used here. */
@@ -54,18 +55,16 @@ export class WindowClients<P extends MainPort> {
         this.wired.add(contents);
         const id = contents.id;
         contents.once('destroyed', () => this.drop(id));
-        contents.on('did-navigate', () => this.drop(id));
       }
     }
     return bridge;
   }
 
-  /** The page asked for its terminal port: a new channel, the far end to the page. */
+  /** A new page asked for its terminal port: the previous page's bridge ends, a new channel, its far end to the page. */
   openTerminalPort(contents: WindowContents<P>): void {
     const id = contents.id;
+    this.drop(id);
     const bridge = this.bridgeFor(contents);
-    bridge.streamTerminal(undefined);
-    this.ports.get(id)?.close();
     const { port1, port2 } = this.newChannel();
     this.ports.set(id, port1);
     port1.on('message', (e) => {
