@@ -140,28 +140,27 @@ export function descendants(ancestor: number): { pid: number; cmd: string }[] {
   return out;
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc), or NaN. */
-export function cpuMsOf(pid: number): number {
+/**
+ * CPU time a process has used so far, in ms (Linux /proc/<pid>/stat: utime + stime, and with `children`
+ * also cutime + cstime, the children that have ended and been waited for), or NaN when it is gone.
+ */
+function statCpuMs(pid: number, children: boolean): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11] = utime, fields[12] = stime, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    // Fields after the command name: [11] utime, [12] stime, [13] cutime, [14] cstime, in clock ticks (100 a second).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+    return (ticks * 1000) / 100;
   } catch {
     return NaN;
   }
 }
 
-/** CPU time (ms) of a process and of its children that have ended and been waited for (cutime, cstime). */
-export function cpuWithChildrenMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
+/** CPU time (user + system) a process has used so far, in ms, or NaN. */
+export const cpuMsOf = (pid: number): number => statCpuMs(pid, false);
+
+/** The same, with its children that have ended and been waited for (a shell's pipeline, say). */
+export const cpuWithChildrenMs = (pid: number): number => statCpuMs(pid, true);
 
 /** CPU time (ms) the whole machine has spent busy (all cores; /proc/stat: all but idle and iowait). */
 export function machineBusyMs(): number {
